@@ -1,0 +1,46 @@
+package dev.jepserve.inference;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One inference request, free of protocol types. Built by a protocol layer, validated against the model
+ * config, then handed to the model's scheduler.
+ *
+ * @param modelName        the model the client addressed
+ * @param modelVersion     the version the client addressed, or -1 for the server's choice
+ * @param id               the client's request id, "" when none
+ * @param correlationId    a Long or a String sequence id; 0L when none
+ * @param flags            sequence start/end flags (pb_utils TRITONSERVER_REQUEST_FLAG_*)
+ * @param timeoutMicros    the request's timeout in microseconds, 0 for none
+ * @param parameters       custom request parameters: String, Long, Boolean or Double values, in request order
+ * @param inputs           the input tensors in request order
+ * @param requestedOutputs the output names the client asked for; empty means every output of the config
+ */
+public record InferenceRequest(
+        String modelName,
+        long modelVersion,
+        String id,
+        Object correlationId,
+        long flags,
+        long timeoutMicros,
+        Map<String, Object> parameters,
+        List<Tensor> inputs,
+        List<String> requestedOutputs) {
+
+    public InferenceRequest {
+        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+        inputs = List.copyOf(inputs);
+        requestedOutputs = List.copyOf(requestedOutputs);
+    }
+
+    /** The input with this name, or null. */
+    public Tensor input(String name) {
+        for (Tensor tensor : inputs) {
+            if (tensor.name().equals(name)) {
+                return tensor;
+            }
+        }
+        return null;
+    }
+}

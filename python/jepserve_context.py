@@ -18,12 +18,13 @@ class TritonModelException(Exception):
 class InstanceContext:
     """The model instance a Python call is made for: used for error texts and to own metric series."""
 
-    __slots__ = ("name", "model_name", "model_version")
+    __slots__ = ("name", "model_name", "model_version", "version_dir")
 
-    def __init__(self, name, model_name, model_version):
+    def __init__(self, name, model_name, model_version, version_dir=""):
         self.name = name
         self.model_name = model_name
         self.model_version = model_version
+        self.version_dir = version_dir
 
 
 _thread_state = threading.local()

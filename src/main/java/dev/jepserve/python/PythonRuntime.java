@@ -1,0 +1,136 @@
+package dev.jepserve.python;
+
+import dev.jepserve.inference.TritonCode;
+import dev.jepserve.inference.TritonException;
+import jep.JepException;
+import jep.MainInterpreter;
+import jep.PyConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded CPython: starts it (one per JVM, a Jep rule), owns the worker threads, and offers the
+ * model-lifecycle calls the repository needs. Model code runs only on the worker threads.
+ */
+public final class PythonRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PythonRuntime.class);
+
+    private final PythonWorkers workers;
+    private final AtomicLong nextKey = new AtomicLong();
+
+    private PythonRuntime(PythonWorkers workers) {
+        this.workers = workers;
+    }
+
+    /**
+     * Starts the interpreter for {@code environment} with {@code threads} worker threads.
+     *
+     * @param metricsBackend the Java object pb_utils.MetricFamily calls (installed before any model loads)
+     */
+    public static PythonRuntime start(PythonEnvironment environment, int threads, PythonLogSink logSink,
+                                      Object metricsBackend) {
+        MainInterpreter.setJepLibraryPath(environment.jepLibrary().toString());
+        // The program name makes CPython find the venv (pyvenv.cfg) next to it, independently of PATH.
+        MainInterpreter.setInitParams(new PyConfig().setProgramName(environment.executable().toString()));
+        String modulesDir = PythonSources.extract().toString();
+        PythonWorkers workers = new PythonWorkers(threads, interpreter -> bind(interpreter, modulesDir),
+                first -> {
+                    checkNumpySupport(first);
+                    first.bootstrap(logSink, metricsBackend);
+                });
+        LOG.info("Python {} from {} (numpy {}, jep {}), {} Python thread(s)", environment.version(),
+                environment.prefix(), environment.numpyVersion(), environment.jepVersion(), workers.size());
+        return new PythonRuntime(workers);
+    }
+
+    private static RuntimeBinding bind(jep.SharedInterpreter interpreter, String modulesDir) {
+        try {
+            return new RuntimeBinding(interpreter, modulesDir);
+        } catch (JepException e) {
+            throw new PythonSetupException("the server's Python modules failed to import: " + RuntimeBinding.pythonMessage(e));
+        }
+    }
+
+    private static void checkNumpySupport(RuntimeBinding runtime) {
+        Object enabled = runtime.interpreter().getValue("__import__('_jep').JEP_NUMPY_ENABLED");
+        if (!(enabled instanceof Number number) || number.intValue() == 0) {
+            throw new PythonSetupException("jep was built without numpy support (numpy was not importable when pip built it); "
+                    + "reinstall it: pip install --no-build-isolation --no-cache-dir --force-reinstall jep");
+        }
+    }
+
+    PythonWorkers workers() {
+        return workers;
+    }
+
+    /** A key unique in this process, for module and instance names on the Python side. */
+    public String newKey(String prefix) {
+        return prefix.replaceAll("[^A-Za-z0-9_]", "_") + "_" + nextKey.incrementAndGet();
+    }
+
+    /** Imports model.py under a package unique to {@code moduleKey}; failures carry the Python error. */
+    public void loadModule(String moduleKey, Path modelFile, Path versionDir, Path modelDir) {
+        run(runtime -> {
+            runtime.loadModule(moduleKey, modelFile.toString(), versionDir.toString(), modelDir.toString());
+            return null;
+        });
+    }
+
+    public void unloadModule(String moduleKey) {
+        run(runtime -> {
+            runtime.unloadModule(moduleKey);
+            return null;
+        });
+    }
+
+    public boolean hasAutoComplete(String moduleKey) {
+        return run(runtime -> runtime.hasAutoComplete(moduleKey));
+    }
+
+    /** Runs TritonPythonModel.auto_complete_config on the config JSON and returns the completed JSON. */
+    public String autoComplete(String moduleKey, String modelName, String configJson) {
+        return run(runtime -> runtime.autoComplete(moduleKey, modelName, configJson));
+    }
+
+    /** Creates a TritonPythonModel and runs its initialize(args). */
+    public PythonModelInstance createInstance(String moduleKey, String instanceName, String modelName, String version,
+                                              Path versionDir, Map<String, String> args) {
+        String instanceKey = newKey(instanceName);
+        String[] items = new String[args.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, String> entry : args.entrySet()) {
+            items[i++] = entry.getKey();
+            items[i++] = entry.getValue();
+        }
+        run(runtime -> {
+            runtime.createInstance(instanceKey, moduleKey, items, instanceName, modelName, version, versionDir.toString());
+            return null;
+        });
+        return new PythonModelInstance(instanceKey, instanceName, modelName, version, workers);
+    }
+
+    private <T> T run(PythonWorkers.Call<T> call) {
+        try {
+            return workers.call(call);
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof JepException jep) {
+                throw new TritonException(TritonCode.INVALID_ARG, RuntimeBinding.pythonMessage(jep), jep);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+    }
+}

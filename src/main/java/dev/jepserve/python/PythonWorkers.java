@@ -1,0 +1,152 @@
+package dev.jepserve.python;
+
+import jep.JepException;
+import jep.SharedInterpreter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The platform threads that run Python. Each owns one {@link SharedInterpreter} for its whole life (Jep
+ * requires an interpreter to be used and closed on the thread that made it) and takes calls from one
+ * shared queue. All of them share one GIL, so their number is a throughput knob of its own, separate from
+ * the number of model instances.
+ */
+public final class PythonWorkers implements AutoCloseable {
+    /** A unit of Python work, run on a worker thread with that thread's runtime binding. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T run(RuntimeBinding runtime) throws Exception;
+    }
+
+    private static final Runnable STOP = () -> { };
+
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    /**
+     * Starts {@code count} threads and waits until each has its interpreter.
+     *
+     * @param bind         makes a thread's runtime binding from its new interpreter (imports, lookups)
+     * @param onFirstReady runs once, on the first thread, before any call (process-wide Python set-up)
+     */
+    public PythonWorkers(int count, Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady) {
+        if (count < 1) {
+            throw new IllegalArgumentException("need at least one Python thread, got " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            CountDownLatch ready = new CountDownLatch(1);
+            RuntimeException[] failure = new RuntimeException[1];
+            boolean first = i == 0;
+            Thread thread = new Thread(() -> runWorker(bind, first ? onFirstReady : null, ready, failure),
+                    "python-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            awaitUninterruptibly(ready);
+            if (failure[0] != null) {
+                close();
+                throw failure[0];
+            }
+            threads.add(thread);
+        }
+    }
+
+    public int size() {
+        return threads.size();
+    }
+
+    /** Queues a call; the future completes on the worker thread with its result or its exception. */
+    public <T> CompletableFuture<T> submit(Call<T> call) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        queue.add(new Task<>(call, future));
+        return future;
+    }
+
+    /** Runs a call and waits for it (start-up and shutdown paths only, never from a worker or event loop). */
+    public <T> T call(Call<T> call) {
+        return submit(call).join();
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < threads.size(); i++) {
+            queue.add(STOP);
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        threads.clear();
+    }
+
+    private void runWorker(Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady,
+                           CountDownLatch ready, RuntimeException[] failure) {
+        RuntimeBinding runtime;
+        SharedInterpreter interpreter;
+        try {
+            interpreter = new SharedInterpreter();
+            runtime = bind.apply(interpreter);
+            if (onFirstReady != null) {
+                onFirstReady.accept(runtime);
+            }
+        } catch (RuntimeException | Error e) {
+            failure[0] = e instanceof RuntimeException ? (RuntimeException) e
+                    : new PythonSetupException("the embedded Python failed to start: " + e);
+            ready.countDown();
+            return;
+        }
+        ready.countDown();
+        try {
+            while (true) {
+                Object next = queue.take();
+                if (next == STOP) {
+                    break;
+                }
+                ((Task<?>) next).run(runtime);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                interpreter.close();
+            } catch (JepException ignored) {
+                // Shutting down: nothing useful to do with a failed close.
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Task<T>(Call<T> call, CompletableFuture<T> future) {
+        void run(RuntimeBinding runtime) {
+            try {
+                future.complete(call.run(runtime));
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.jepserve.python;
+
+import jep.JepException;
+import jep.SharedInterpreter;
+import jep.python.PyCallable;
+
+import java.util.List;
+
+/**
+ * One worker thread's handles on the functions of {@code jepserve_runtime.py}, looked up once so a call
+ * costs one Jep invocation. Valid only on the thread that made it.
+ */
+public final class RuntimeBinding {
+    private final SharedInterpreter interpreter;
+    private final PyCallable execute;
+    private final PyCallable loadModule;
+    private final PyCallable unloadModule;
+    private final PyCallable hasAutoComplete;
+    private final PyCallable autoComplete;
+    private final PyCallable createInstance;
+    private final PyCallable finalizeInstance;
+    private final PyCallable bootstrap;
+
+    RuntimeBinding(SharedInterpreter interpreter, String modulesDirectory) {
+        this.interpreter = interpreter;
+        interpreter.set("_jepserve_modules_dir", modulesDirectory);
+        interpreter.exec("import sys\n"
+                + "if _jepserve_modules_dir not in sys.path:\n"
+                + "    sys.path.insert(0, _jepserve_modules_dir)\n"
+                + "del _jepserve_modules_dir\n"
+                + "import jepserve_runtime");
+        this.execute = function("execute");
+        this.loadModule = function("load_module");
+        this.unloadModule = function("unload_module");
+        this.hasAutoComplete = function("has_auto_complete");
+        this.autoComplete = function("auto_complete");
+        this.createInstance = function("create_instance");
+        this.finalizeInstance = function("finalize_instance");
+        this.bootstrap = function("bootstrap");
+    }
+
+    private PyCallable function(String name) {
+        return interpreter.getValue("jepserve_runtime." + name, PyCallable.class);
+    }
+
+    public SharedInterpreter interpreter() {
+        return interpreter;
+    }
+
+    void bootstrap(Object logSink, Object metricsBackend) {
+        bootstrap.call(logSink, metricsBackend);
+    }
+
+    void loadModule(String moduleKey, String modelFile, String versionDir, String modelDir) {
+        loadModule.call(moduleKey, modelFile, versionDir, modelDir);
+    }
+
+    void unloadModule(String moduleKey) {
+        unloadModule.call(moduleKey);
+    }
+
+    boolean hasAutoComplete(String moduleKey) {
+        return Boolean.TRUE.equals(hasAutoComplete.callAs(Boolean.class, moduleKey));
+    }
+
+    String autoComplete(String moduleKey, String modelName, String configJson) {
+        return autoComplete.callAs(String.class, moduleKey, modelName, configJson);
+    }
+
+    void createInstance(String instanceKey, String moduleKey, String[] argsItems, String instanceName,
+                        String modelName, String modelVersion, String versionDir) {
+        createInstance.call(instanceKey, moduleKey, argsItems, instanceName, modelName, modelVersion, versionDir);
+    }
+
+    /** Returns the error text of a failing finalize(), or null. */
+    String finalizeInstance(String instanceKey) {
+        Object result = finalizeInstance.call(instanceKey);
+        return result == null ? null : result.toString();
+    }
+
+    List<?> execute(String instanceKey, Object[] batch, Object cancellation) {
+        return (List<?>) execute.call(instanceKey, batch, cancellation);
+    }
+
+    /**
+     * The text of a Python exception without Jep's {@code <class 'X'>: } decoration: the runtime's own
+     * ModelError messages are complete already; other exceptions keep their type as {@code X: message}.
+     */
+    static String pythonMessage(JepException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("<class '")) {
+            int end = message.indexOf("'>: ");
+            if (end > 0) {
+                String type = message.substring("<class '".length(), end);
+                String text = message.substring(end + 4);
+                return type.equals("jepserve_runtime.ModelError") ? text : type + ": " + text;
+            }
+        }
+        return message;
+    }
+}

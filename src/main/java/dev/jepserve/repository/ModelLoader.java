@@ -1,0 +1,161 @@
+package dev.jepserve.repository;
+
+import dev.jepserve.config.ModelConfigJson;
+import dev.jepserve.config.ModelConfigNormalizer;
+import dev.jepserve.config.ModelConfigs;
+import dev.jepserve.config.proto.ModelConfig;
+import dev.jepserve.config.proto.ModelInstanceGroup;
+import dev.jepserve.inference.DefaultScheduler;
+import dev.jepserve.inference.TritonException;
+import dev.jepserve.python.PythonModelInstance;
+import dev.jepserve.python.PythonRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Loads one model directory as Triton does for a Python model: config.pbtxt (optional), backend fields,
+ * the model's auto_complete_config, normalization, then for each served version its instances
+ * (model.py imported per instance, initialize(args) run).
+ */
+public final class ModelLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
+    private final PythonRuntime python;
+    private final VersionMetrics.Factory metrics;
+    private final ModelLoaderOptions options;
+
+    public ModelLoader(PythonRuntime python, VersionMetrics.Factory metrics, ModelLoaderOptions options) {
+        this.python = python;
+        this.metrics = metrics;
+        this.options = options;
+    }
+
+    public LoadedModel load(String name, Path modelDir) {
+        ModelConfig config;
+        TreeMap<Long, Path> available;
+        List<Long> selected;
+        try {
+            ModelConfig.Builder builder = ModelConfigs.load(modelDir).map(ModelConfig::toBuilder)
+                    .orElseGet(ModelConfig::newBuilder);
+            ModelConfigNormalizer.autoCompleteBackendFields(builder, name, modelDir);
+            available = VersionDirectories.find(modelDir);
+            if (available.isEmpty()) {
+                throw TritonException.invalidArg("failed to load '" + name + "', no version is available");
+            }
+            selected = VersionDirectories.select(builder.getVersionPolicy(), available);
+            if (selected.isEmpty()) {
+                throw TritonException.invalidArg("failed to load '" + name + "', no version is available");
+            }
+            if (options.autoCompleteConfig()) {
+                builder = autoComplete(name, builder, available.get(selected.get(selected.size() - 1)), modelDir);
+            }
+            ModelConfigNormalizer.normalize(builder);
+            config = builder.build();
+        } catch (TritonException e) {
+            LOG.error("failed to load '{}': {}", name, e.getMessage());
+            return LoadedModel.failed(name, modelDir, e.getMessage());
+        }
+        List<VersionStatus> versions = new ArrayList<>();
+        for (long version : selected) {
+            versions.add(loadVersion(name, modelDir, config, version, available.get(version)));
+        }
+        return new LoadedModel(name, modelDir, versions);
+    }
+
+    /** Runs the model's static auto_complete_config in a throw-away import of its model.py. */
+    private ModelConfig.Builder autoComplete(String name, ModelConfig.Builder builder, Path versionDir, Path modelDir) {
+        Path modelFile = versionDir.resolve(builder.getDefaultModelFilename());
+        if (!Files.isRegularFile(modelFile)) {
+            return builder;
+        }
+        String moduleKey = python.newKey(name + "_autocomplete");
+        python.loadModule(moduleKey, modelFile, versionDir, modelDir);
+        try {
+            if (!python.hasAutoComplete(moduleKey)) {
+                return builder;
+            }
+            String completed = python.autoComplete(moduleKey, name, ModelConfigJson.toJson(builder.build()));
+            return ModelConfigJson.fromJson(completed).toBuilder();
+        } finally {
+            python.unloadModule(moduleKey);
+        }
+    }
+
+    private VersionStatus loadVersion(String name, Path modelDir, ModelConfig config, long version, Path versionDir) {
+        long started = System.nanoTime();
+        String versionText = Long.toString(version);
+        Path modelFile = versionDir.resolve(config.getDefaultModelFilename());
+        if (!Files.isRegularFile(modelFile)) {
+            String reason = "Python model file not found in '" + modelFile + "'";
+            LOG.error("failed to load '{}' version {}: {}", name, version, reason);
+            return VersionStatus.unavailable(version, reason);
+        }
+        List<PythonModelInstance> instances = new ArrayList<>();
+        List<String> moduleKeys = new ArrayList<>();
+        try {
+            String configJson = ModelConfigJson.toJson(config);
+            for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+                if (group.getKind() != ModelInstanceGroup.Kind.KIND_CPU) {
+                    LOG.warn("model '{}' instance group '{}' asks for {}; jepserve runs it on the CPU", name,
+                            group.getName(), group.getKind());
+                }
+                for (int i = 0; i < group.getCount(); i++) {
+                    String instanceName = group.getName() + "_" + i;
+                    String moduleKey = python.newKey(instanceName);
+                    python.loadModule(moduleKey, modelFile, versionDir, modelDir);
+                    moduleKeys.add(moduleKey);
+                    instances.add(python.createInstance(moduleKey, instanceName, name, versionText, versionDir,
+                            initializeArgs(configJson, group, instanceName, modelDir, versionText, name)));
+                }
+            }
+        } catch (TritonException e) {
+            LOG.error("failed to load '{}' version {}: {}", name, version, e.getMessage());
+            release(instances, moduleKeys);
+            return VersionStatus.unavailable(version, e.getMessage());
+        }
+        VersionMetrics versionMetrics = metrics.open(name, versionText);
+        versionMetrics.loadDuration((System.nanoTime() - started) / 1e9);
+        DefaultScheduler scheduler = new DefaultScheduler(instances, versionMetrics);
+        Runnable onUnload = () -> {
+            moduleKeys.forEach(python::unloadModule);
+            versionMetrics.close();
+        };
+        LOG.info("successfully loaded '{}' version {}", name, version);
+        return VersionStatus.ready(new ModelVersionRuntime(name, version, config, scheduler, instances, onUnload));
+    }
+
+    private void release(List<PythonModelInstance> instances, List<String> moduleKeys) {
+        instances.forEach(PythonModelInstance::finalizeInstance);
+        moduleKeys.forEach(python::unloadModule);
+    }
+
+    /** The 7 string keys Triton passes to initialize(args). */
+    private static Map<String, String> initializeArgs(String configJson, ModelInstanceGroup group, String instanceName,
+                                                      Path modelDir, String version, String modelName) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("model_config", configJson);
+        args.put("model_instance_kind", instanceKind(group.getKind()));
+        args.put("model_instance_name", instanceName);
+        args.put("model_instance_device_id", group.getGpusCount() > 0 ? Integer.toString(group.getGpus(0)) : "0");
+        args.put("model_repository", modelDir.toString());
+        args.put("model_version", version);
+        args.put("model_name", modelName);
+        return args;
+    }
+
+    private static String instanceKind(ModelInstanceGroup.Kind kind) {
+        return switch (kind) {
+            case KIND_GPU -> "GPU";
+            case KIND_MODEL -> "MODEL";
+            default -> "CPU";
+        };
+    }
+}

@@ -1,0 +1,79 @@
+package dev.jepserve.repository;
+
+import dev.jepserve.config.proto.ModelConfig;
+import dev.jepserve.config.proto.ModelOutput;
+import dev.jepserve.inference.InferenceRequest;
+import dev.jepserve.inference.InferenceResponse;
+import dev.jepserve.inference.RequestValidator;
+import dev.jepserve.inference.Scheduler;
+import dev.jepserve.inference.ServedModel;
+import dev.jepserve.inference.TritonException;
+import dev.jepserve.python.PythonModelInstance;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A loaded, servable model version: its config, its instances and its scheduler. */
+public final class ModelVersionRuntime implements ServedModel {
+    private final String name;
+    private final long version;
+    private final ModelConfig config;
+    private final List<String> allOutputNames;
+    private final Scheduler scheduler;
+    private final List<PythonModelInstance> instances;
+    private final Runnable onUnload;
+
+    ModelVersionRuntime(String name, long version, ModelConfig config, Scheduler scheduler,
+                        List<PythonModelInstance> instances, Runnable onUnload) {
+        this.name = name;
+        this.version = version;
+        this.config = config;
+        this.allOutputNames = config.getOutputList().stream().map(ModelOutput::getName).toList();
+        this.scheduler = scheduler;
+        this.instances = List.copyOf(instances);
+        this.onUnload = onUnload;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public CompletableFuture<InferenceResponse> infer(InferenceRequest request) {
+        int batchSize;
+        try {
+            RequestValidator.validate(request, config);
+            batchSize = RequestValidator.batchSize(request, config);
+        } catch (TritonException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        // An empty output list means every output of the config (what the model sees as requested).
+        InferenceRequest scheduled = request.requestedOutputs().isEmpty() ? withAllOutputs(request) : request;
+        return scheduler.submit(scheduled, batchSize);
+    }
+
+    private InferenceRequest withAllOutputs(InferenceRequest request) {
+        return new InferenceRequest(request.modelName(), request.modelVersion(), request.id(), request.correlationId(),
+                request.flags(), request.timeoutMicros(), request.parameters(), request.inputs(), allOutputNames);
+    }
+
+    /** Waits for queued work (up to the deadline), runs finalize() on every instance, removes its metrics. */
+    void unload(long timeoutMillis) {
+        scheduler.drain(timeoutMillis);
+        for (PythonModelInstance instance : instances) {
+            instance.finalizeInstance();
+        }
+        onUnload.run();
+    }
+}

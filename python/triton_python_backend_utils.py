@@ -90,22 +90,17 @@ def serialize_byte_tensor(input_tensor):
     """
     if input_tensor.size == 0:
         return ()
-    dtype = input_tensor.dtype
-    if dtype == np.object_:
-        parts = []
-        for item in input_tensor.flat:  # .flat walks in C order whatever the memory layout
-            if type(item) is not bytes:
-                item = str(item).encode("utf-8")
-            parts.append(_U32.pack(len(item)))
-            parts.append(item)
-        return b"".join(parts)
-    if dtype.type is np.bytes_:
-        parts = []
-        for item in input_tensor.flat:  # np.bytes_ items, trailing NULs already stripped by numpy
-            parts.append(_U32.pack(len(item)))
-            parts.append(item)
-        return b"".join(parts)
-    return None
+    is_object = input_tensor.dtype == np.object_
+    if not is_object and input_tensor.dtype.type is not np.bytes_:
+        return None
+    parts = []
+    for item in input_tensor.flat:  # .flat walks in C order whatever the memory layout
+        # np.bytes_ items come with trailing NULs already stripped by numpy
+        if is_object and type(item) is not bytes:
+            item = str(item).encode("utf-8")
+        parts.append(_U32.pack(len(item)))
+        parts.append(item)
+    return b"".join(parts)
 
 
 def _split_bytes_elements(encoded):

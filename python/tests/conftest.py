@@ -1,0 +1,6 @@
+"""Puts python/ on sys.path so tests import the modules the server loads."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -106,8 +106,7 @@ class ModelConfigJsonTest {
                 sequence_batching {
                   state { input_name: "I" dims: [ 2 ] initial_state { dims: [ 5 ] zero_data: true } }
                 }
-                dynamic_batching { }
-                """.replace("dynamic_batching { }", "")));
+                """));
 
         assertThat(json).contains("\"device_id\":\"3\"");
         assertThat(json).contains("\"dims\":[2],\"initial_state\":[{\"data_type\":\"TYPE_INVALID\",\"dims\":[\"5\"],"

@@ -161,6 +161,29 @@ class ModelConfigJsonTest {
     }
 
     @Test
+    void fromJsonReadsBackEveryKindOfFieldToJsonWrites() {
+        ModelConfig config = parse("""
+                name: "sink" backend: "python" max_batch_size: 4
+                version_policy { specific { versions: [ 2, 3 ] } }
+                input { name: "X" data_type: TYPE_FP32 dims: [ -1 ] reshape { shape: [ -1 ] } }
+                instance_group { name: "g" kind: KIND_MODEL count: 2 secondary_devices { device_id: 7 }
+                                 rate_limiter { resources { name: "r" global: true count: 1 } priority: 2 } }
+                sequence_batching {
+                  oldest { max_candidate_sequences: 3 preferred_batch_size: [ 2 ] max_queue_delay_microseconds: 9 }
+                  control_input { name: "START" control { kind: CONTROL_SEQUENCE_START fp32_false_true: [ 0, 1.5 ] } }
+                  state { input_name: "I" output_name: "O" data_type: TYPE_INT32 dims: [ 1 ]
+                          initial_state { data_type: TYPE_INT32 dims: [ 1 ] data_file: "f" name: "s" } }
+                }
+                model_warmup { name: "w" batch_size: 1 inputs { key: "X" value { data_type: TYPE_FP32 dims: [ 2 ] zero_data: true } } }
+                model_metrics { metric_control { metric_identifier { family: "f" } histogram_options { buckets: [ 0.5, 1, 2.5 ] } } }
+                metric_tags { key: "team" value: "a" }
+                response_cache { enable: true }
+                """);
+
+        assertThat(ModelConfigJson.fromJson(ModelConfigJson.toJson(config))).isEqualTo(config);
+    }
+
+    @Test
     void fromJsonAcceptsInt64sAsStringsAndNumbers() {
         ModelConfig config = ModelConfigJson.fromJson("""
                 {"name":"m","input":[{"name":"X","data_type":"TYPE_INT64","dims":["-1",3]}],

@@ -1,8 +1,7 @@
 package dev.jepserve.repository;
 
 import dev.jepserve.config.ModelConfigJson;
-import dev.jepserve.config.ModelConfigNormalizer;
-import dev.jepserve.config.ModelConfigs;
+import dev.jepserve.config.ModelConfigPreparer;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInstanceGroup;
 import dev.jepserve.inference.DefaultScheduler;
@@ -43,22 +42,18 @@ public final class ModelLoader {
         TreeMap<Long, Path> available;
         List<Long> selected;
         try {
-            ModelConfig.Builder builder = ModelConfigs.load(modelDir).map(ModelConfig::toBuilder)
-                    .orElseGet(ModelConfig::newBuilder);
-            ModelConfigNormalizer.autoCompleteBackendFields(builder, name, modelDir);
             available = VersionDirectories.find(modelDir);
             if (available.isEmpty()) {
                 throw TritonException.invalidArg("failed to load '" + name + "', no version is available");
             }
-            selected = VersionDirectories.select(builder.getVersionPolicy(), available);
+            // auto_complete_config runs from the newest version's model.py.
+            Path newest = available.lastEntry().getValue();
+            config = ModelConfigPreparer.prepare(modelDir, "", options.autoCompleteConfig(),
+                    partial -> autoComplete(name, partial, newest, modelDir));
+            selected = VersionDirectories.select(config.getVersionPolicy(), available);
             if (selected.isEmpty()) {
                 throw TritonException.invalidArg("failed to load '" + name + "', no version is available");
             }
-            if (options.autoCompleteConfig()) {
-                builder = autoComplete(name, builder, available.get(selected.get(selected.size() - 1)), modelDir);
-            }
-            ModelConfigNormalizer.normalize(builder);
-            config = builder.build();
         } catch (TritonException e) {
             LOG.error("failed to load '{}': {}", name, e.getMessage());
             return LoadedModel.failed(name, modelDir, e.getMessage());
@@ -71,19 +66,18 @@ public final class ModelLoader {
     }
 
     /** Runs the model's static auto_complete_config in a throw-away import of its model.py. */
-    private ModelConfig.Builder autoComplete(String name, ModelConfig.Builder builder, Path versionDir, Path modelDir) {
-        Path modelFile = versionDir.resolve(builder.getDefaultModelFilename());
+    private ModelConfig autoComplete(String name, ModelConfig partial, Path versionDir, Path modelDir) {
+        Path modelFile = versionDir.resolve(partial.getDefaultModelFilename());
         if (!Files.isRegularFile(modelFile)) {
-            return builder;
+            return partial;
         }
         String moduleKey = python.newKey(name + "_autocomplete");
         python.loadModule(moduleKey, modelFile, versionDir, modelDir);
         try {
             if (!python.hasAutoComplete(moduleKey)) {
-                return builder;
+                return partial;
             }
-            String completed = python.autoComplete(moduleKey, name, ModelConfigJson.toJson(builder.build()));
-            return ModelConfigJson.fromJson(completed).toBuilder();
+            return ModelConfigJson.fromJson(python.autoComplete(moduleKey, name, ModelConfigJson.toJson(partial)));
         } finally {
             python.unloadModule(moduleKey);
         }

@@ -1,0 +1,64 @@
+package dev.jepserve.metrics;
+
+/**
+ * Triton's built-in nv_* families, registered in Triton's order so the exposition lists them the same way.
+ * The latency histogram and the duration counters exist only when the options ask for them.
+ */
+final class BuiltinFamilies {
+    static final double[] DEFAULT_FIRST_RESPONSE_BUCKETS_MS = {100, 500, 2000, 5000};
+
+    final FamilyCollector requestSuccess;
+    final FamilyCollector requestFailure;
+    final FamilyCollector inferenceCount;
+    final FamilyCollector execCount;
+    final FamilyCollector requestDuration;
+    final FamilyCollector queueDuration;
+    final FamilyCollector computeInputDuration;
+    final FamilyCollector computeInferDuration;
+    final FamilyCollector computeOutputDuration;
+    final FamilyCollector pendingRequests;
+    final FamilyCollector loadDuration;
+    final FamilyCollector cpuUtilization;
+    final FamilyCollector cpuMemoryTotal;
+    final FamilyCollector cpuMemoryUsed;
+    final FamilyCollector firstResponse;
+
+    BuiltinFamilies(FamilyCatalog catalog, MetricsOptions options) {
+        requestSuccess = counter(catalog, "nv_inference_request_success",
+                "Number of successful inference requests, all batch sizes");
+        requestFailure = counter(catalog, "nv_inference_request_failure",
+                "Number of failed inference requests, all batch sizes");
+        inferenceCount = counter(catalog, "nv_inference_count",
+                "Number of inferences performed (does not include cached requests)");
+        execCount = counter(catalog, "nv_inference_exec_count",
+                "Number of model executions performed (does not include cached requests)");
+        boolean durations = options.counterLatencies();
+        requestDuration = durations ? counter(catalog, "nv_inference_request_duration_us",
+                "Cumulative inference request duration in microseconds (includes cached requests)") : null;
+        queueDuration = durations ? counter(catalog, "nv_inference_queue_duration_us",
+                "Cumulative inference queuing duration in microseconds (includes cached requests)") : null;
+        computeInputDuration = durations ? counter(catalog, "nv_inference_compute_input_duration_us",
+                "Cumulative compute input duration in microseconds (does not include cached requests)") : null;
+        computeInferDuration = durations ? counter(catalog, "nv_inference_compute_infer_duration_us",
+                "Cumulative compute inference duration in microseconds (does not include cached requests)") : null;
+        computeOutputDuration = durations ? counter(catalog, "nv_inference_compute_output_duration_us",
+                "Cumulative inference compute output duration in microseconds (does not include cached requests)")
+                : null;
+        pendingRequests = gauge(catalog, "nv_inference_pending_request_count",
+                "Instantaneous number of pending requests awaiting execution per-model.");
+        loadDuration = gauge(catalog, "nv_model_load_duration_secs", "Model load time in seconds");
+        cpuUtilization = gauge(catalog, "nv_cpu_utilization", "CPU utilization rate [0.0 - 1.0]");
+        cpuMemoryTotal = gauge(catalog, "nv_cpu_memory_total_bytes", "CPU total memory (RAM), in bytes");
+        cpuMemoryUsed = gauge(catalog, "nv_cpu_memory_used_bytes", "CPU used memory (RAM), in bytes");
+        firstResponse = options.histogramLatencies() ? catalog.family("nv_inference_first_response_histogram_ms",
+                "Duration from request to first response in milliseconds", MetricKind.HISTOGRAM) : null;
+    }
+
+    private static FamilyCollector counter(FamilyCatalog catalog, String name, String help) {
+        return catalog.family(name, help, MetricKind.COUNTER);
+    }
+
+    private static FamilyCollector gauge(FamilyCatalog catalog, String name, String help) {
+        return catalog.family(name, help, MetricKind.GAUGE);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.jepserve.metrics;
+
+import io.prometheus.client.CollectorRegistry;
+
+/**
+ * The server's metrics: its own simpleclient {@link CollectorRegistry} (never the default one) holding the
+ * built-in nv_* families and the custom families models create, exposed by {@link #scrape()} in Triton's format.
+ * Scraping never takes a lock that a Python-facing call holds for long, so it never waits for Python.
+ */
+public final class MetricsRegistry {
+    private final MetricsOptions options;
+    private final CollectorRegistry registry = new CollectorRegistry();
+    private final FamilyCatalog catalog = new FamilyCatalog(registry);
+    private final BuiltinFamilies builtins;
+    private final CustomMetrics customMetrics = new CustomMetrics(catalog);
+
+    public MetricsRegistry(MetricsOptions options) {
+        this.options = options;
+        this.builtins = new BuiltinFamilies(catalog, options);
+    }
+
+    public MetricsOptions options() {
+        return options;
+    }
+
+    /** The whole exposition, as served on GET /metrics (Content-Type: text/plain; charset=utf-8). */
+    public String scrape() {
+        return TritonTextFormat.write(registry.metricFamilySamples());
+    }
+
+    /** The object to install as {@code jepserve_context.metrics_backend}. */
+    public CustomMetrics customMetrics() {
+        return customMetrics;
+    }
+
+    /** Creates the per-model series of one model version at 0; close the result when the model unloads. */
+    public ModelMetrics registerModel(String model, String version) {
+        return new ModelMetrics(builtins, model, version);
+    }
+
+    /**
+     * The underlying registry, for extra simpleclient collectors (they are printed with the same rules, after
+     * the families registered through this class within their type group).
+     */
+    public CollectorRegistry collectorRegistry() {
+        return registry;
+    }
+
+    BuiltinFamilies builtins() {
+        return builtins;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.jepserve.http;
+
+import dev.jepserve.inference.InferenceService;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * Triton's HTTP/REST routes that jepserve serves. Model paths take an optional {@code /versions/<digits>}.
+ * Routes not listed (statistics, repository, logging, trace, shared memory, generate) answer 404 for now;
+ * add them to {@link #builder} when they exist.
+ */
+public final class TritonRoutes {
+    /** A model, optionally a version: path parameters "model" and "version". */
+    public static final String MODEL = "/v2/models/(?<model>[^/]+)(?:/versions/(?<version>[0-9]+))?";
+
+    private TritonRoutes() {
+    }
+
+    public static Router create(InferenceService service, int maxInputSize) {
+        return builder(service, maxInputSize).build();
+    }
+
+    /** The routes, not yet built, so a caller can add more (exact paths win over patterns). */
+    public static Router.Builder builder(InferenceService service, int maxInputSize) {
+        return Router.builder()
+                .exact(HttpMethod.GET, "/v2", new ServerMetadataEndpoint(service))
+                .exact(HttpMethod.GET, "/v2/health/live", new HealthEndpoint(service::isLive))
+                .exact(HttpMethod.GET, "/v2/health/ready", new HealthEndpoint(service::isReady))
+                .pattern(HttpMethod.GET, MODEL, new ModelMetadataEndpoint(service))
+                .pattern(HttpMethod.GET, MODEL + "/ready", new ModelReadyEndpoint(service))
+                .pattern(HttpMethod.GET, MODEL + "/config", new ModelConfigEndpoint(service))
+                .pattern(HttpMethod.POST, MODEL + "/infer", new InferEndpoint(service, maxInputSize));
+    }
+}

@@ -12,9 +12,10 @@ public final class ModelTable {
         List<String[]> rows = new ArrayList<>();
         for (LoadedModel model : models) {
             for (VersionStatus version : model.versions()) {
-                String status = version.isReady() ? "READY" : version.state() + ": " + version.reason();
+                // The table keeps the first line of a failure; the full text is in the log above it.
+                String status = version.isReady() ? "READY" : version.state() + ": " + firstLine(version.reason());
                 rows.add(new String[] {model.name(), version.version() < 0 ? "-" : Long.toString(version.version()),
-                        status.replace('\n', ' ').strip()});
+                        status.strip()});
             }
         }
         String[] header = {"Model", "Version", "Status"};
@@ -33,6 +34,11 @@ public final class ModelTable {
         }
         out.append(border);
         return out.toString();
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
     }
 
     private static String border(int[] widths) {

@@ -40,7 +40,7 @@ final class HistogramSeries extends Series {
         sum.add(value);
     }
 
-    /** The first bucket whose bound is >= value (C++ lower_bound, so a NaN lands in the first bucket like in Triton). */
+    /** The first bucket whose bound is >= value: C++ lower_bound, so a NaN lands in the first bucket as Triton's. */
     private int bucketIndex(double value) {
         int low = 0;
         int high = bounds.length;

@@ -31,7 +31,8 @@ final class LabelSet {
         }
         TreeMap<String, String> sorted = new TreeMap<>();
         for (int i = 0; i < count; i++) {
-            sorted.put(Objects.requireNonNull(names[i], "label name"), Objects.requireNonNull(values[i], "label value"));
+            sorted.put(Objects.requireNonNull(names[i], "label name"),
+                    Objects.requireNonNull(values[i], "label value"));
         }
         return of(sorted);
     }

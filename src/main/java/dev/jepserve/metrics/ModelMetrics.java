@@ -64,7 +64,7 @@ public final class ModelMetrics implements AutoCloseable {
         addMicros(computeOutputDuration, computeOutputNanos);
     }
 
-    /** One failed request: +1 nv_inference_request_failure{reason}, and its time to nv_inference_request_duration_us. */
+    /** One failed request: +1 nv_inference_request_failure{reason}; its time goes to the request duration. */
     public void requestFailed(FailureReason reason, long requestNanos) {
         failures.get(reason).increment(1);
         addMicros(requestDuration, requestNanos);

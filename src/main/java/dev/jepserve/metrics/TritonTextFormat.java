@@ -44,7 +44,7 @@ final class TritonTextFormat {
         String name = exposedName(family);
         StringBuilder lines = new StringBuilder();
         switch (family.type) {
-            case COUNTER -> writeCounter(lines, name, family.samples);
+            case COUNTER -> writeCounter(lines, name, family);
             case HISTOGRAM -> writeGrouped(lines, name, family.samples, "le", "_bucket");
             case SUMMARY -> writeGrouped(lines, name, family.samples, "quantile", "");
             default -> writePlain(lines, family.samples);
@@ -61,10 +61,14 @@ final class TritonTextFormat {
         out.append(lines);
     }
 
-    /** One line per series under the family's own name (simpleclient counters carry "_total"/"_created"). */
-    private static void writeCounter(StringBuilder out, String name, List<Sample> samples) {
-        for (Sample sample : samples) {
-            if (!sample.name.endsWith("_created")) {
+    /**
+     * One line per series under the family's own name: simpleclient renames counter samples to name_total and
+     * its own counters add name_created samples, which Triton does not have.
+     */
+    private static void writeCounter(StringBuilder out, String name, MetricFamilySamples family) {
+        String created = family.name + "_created";
+        for (Sample sample : family.samples) {
+            if (!sample.name.equals(created)) {
                 writeLine(out, name, sample.labelNames, sample.labelValues, null, null, sample.value);
             }
         }

@@ -46,6 +46,19 @@ class TritonTextFormatTest {
     }
 
     @Test
+    void counterNamesThatLookLikeSimpleclientSuffixesArePrintedAsGiven() {
+        custom.family("jobs_created", "", COUNTER).series(NONE, NONE, null, "i0").increment(1);
+        custom.family("jobs_total_total", "", COUNTER).series(NONE, NONE, null, "i0").increment(2);
+
+        assertThat(registry.scrape()).isEqualTo("""
+                # TYPE jobs_created counter
+                jobs_created 1
+                # TYPE jobs_total_total counter
+                jobs_total_total 2
+                """);
+    }
+
+    @Test
     void gaugeWithoutLabelsOmitsBraces() {
         custom.family("temperature", "degrees", GAUGE).series(null, null, null, "i0").set(-2.5);
 

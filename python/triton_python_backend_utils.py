@@ -913,3 +913,8 @@ def get_model_dir():
         raise TritonModelException(
             "get_model_dir() is only available while a model is loaded or running on this thread.")
     return instance.version_dir
+
+
+# Custom metrics live in their own module (backed by the server's Java Prometheus registry). Older models
+# use the module-level kind names, newer ones MetricFamily.COUNTER etc.; both are here.
+from jepserve_metrics import COUNTER, GAUGE, HISTOGRAM, MetricFamily, MetricKind  # noqa: E402,F401

@@ -5,6 +5,8 @@ The model tests/models/custom_metrics_semantics runs its unittest suite in execu
 every test passed. On failure the server output holds the unittest report and one log line per failure.
 """
 
+import re
+
 import pytest
 import tritonclient.http as httpclient
 
@@ -28,6 +30,8 @@ def run_semantics(server):
 
 def test_custom_metrics_semantics_pass_inside_the_model(server):
     assert run_semantics(server) == [True], server.output
+    # The suite really ran (its report goes to the server's stderr).
+    assert re.search(r"Ran [1-9][0-9]* tests", server.output), server.output
 
 
 def test_custom_metrics_semantics_pass_again(server):

@@ -56,7 +56,7 @@ public final class Server implements AutoCloseable {
         parts.python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
                 parts.customMetricsBackend());
         ModelLoader loader = new ModelLoader(parts.python, parts.versionMetricsFactory(),
-                new ModelLoaderOptions(options.autoCompleteConfig()));
+                parts.metrics.customMetrics()::releaseOwner, new ModelLoaderOptions(options.autoCompleteConfig()));
         parts.repository = new ModelRepository(options.modelRepositories(), loader);
         parts.repository.loadAll();
         LOG.info("\n{}", ModelTable.render(parts.repository.models().values()));

@@ -121,7 +121,7 @@ final class ServerParts {
 
         @Override
         public void failed(dev.jepserve.inference.FailureReason reason, long requestNanos) {
-            metrics.requestFailed(dev.jepserve.metrics.FailureReason.valueOf(reason.name()), requestNanos);
+            metrics.requestFailed(reason, requestNanos);
         }
 
         @Override

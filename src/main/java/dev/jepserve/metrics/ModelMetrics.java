@@ -1,5 +1,7 @@
 package dev.jepserve.metrics;
 
+import dev.jepserve.inference.FailureReason;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Loads one model directory as Triton does for a Python model: config.pbtxt (optional), backend fields,
@@ -29,11 +30,18 @@ public final class ModelLoader {
 
     private final PythonRuntime python;
     private final VersionMetrics.Factory metrics;
+    private final Consumer<String> releaseCustomMetrics;
     private final ModelLoaderOptions options;
 
-    public ModelLoader(PythonRuntime python, VersionMetrics.Factory metrics, ModelLoaderOptions options) {
+    /**
+     * @param releaseCustomMetrics drops the custom metric series an instance (by name) still holds; run after
+     *                             its Python object is gone, as a safety net for objects kept alive elsewhere
+     */
+    public ModelLoader(PythonRuntime python, VersionMetrics.Factory metrics, Consumer<String> releaseCustomMetrics,
+                       ModelLoaderOptions options) {
         this.python = python;
         this.metrics = metrics;
+        this.releaseCustomMetrics = releaseCustomMetrics;
         this.options = options;
     }
 
@@ -94,6 +102,7 @@ public final class ModelLoader {
         }
         List<PythonModelInstance> instances = new ArrayList<>();
         List<String> moduleKeys = new ArrayList<>();
+        List<String> instanceNames = new ArrayList<>();
         try {
             String configJson = ModelConfigJson.toJson(config);
             for (ModelInstanceGroup group : config.getInstanceGroupList()) {
@@ -103,6 +112,7 @@ public final class ModelLoader {
                 }
                 for (int i = 0; i < group.getCount(); i++) {
                     String instanceName = group.getName() + "_" + i;
+                    instanceNames.add(instanceName);
                     String moduleKey = python.newKey(instanceName);
                     python.loadModule(moduleKey, modelFile, versionDir, modelDir);
                     moduleKeys.add(moduleKey);
@@ -112,7 +122,7 @@ public final class ModelLoader {
             }
         } catch (TritonException e) {
             LOG.error("failed to load '{}' version {}: {}", name, version, e.getMessage());
-            release(instances, moduleKeys);
+            release(instances, moduleKeys, instanceNames);
             return VersionStatus.unavailable(version, e.getMessage());
         }
         VersionMetrics versionMetrics = metrics.open(name, versionText);
@@ -120,15 +130,17 @@ public final class ModelLoader {
         DefaultScheduler scheduler = new DefaultScheduler(instances, versionMetrics);
         Runnable onUnload = () -> {
             moduleKeys.forEach(python::unloadModule);
+            instanceNames.forEach(releaseCustomMetrics);
             versionMetrics.close();
         };
         LOG.info("successfully loaded '{}' version {}", name, version);
         return VersionStatus.ready(new ModelVersionRuntime(name, version, config, scheduler, instances, onUnload));
     }
 
-    private void release(List<PythonModelInstance> instances, List<String> moduleKeys) {
+    private void release(List<PythonModelInstance> instances, List<String> moduleKeys, List<String> instanceNames) {
         instances.forEach(PythonModelInstance::finalizeInstance);
         moduleKeys.forEach(python::unloadModule);
+        instanceNames.forEach(releaseCustomMetrics);
     }
 
     /** The 7 string keys Triton passes to initialize(args). */

@@ -1,5 +1,6 @@
 package dev.jepserve.metrics;
 
+import dev.jepserve.inference.FailureReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -90,6 +90,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--disable-auto-complete-config", description = "Do not run models' auto_complete_config.")
     private boolean disableAutoCompleteConfig;
 
+    @Option(names = "--bench-floor-model", description = "Also serve 'jepserve_floor', an add/sub model computed in "
+            + "Java: the benchmark floor that shows what the Python hop costs.")
+    private boolean benchFloorModel;
+
     public static void main(String[] args) {
         // The log layout prints the pid; set it before the first logger exists.
         System.setProperty("jepserve.pid", Long.toString(ProcessHandle.current().pid()));
@@ -102,7 +106,7 @@ public final class Main implements Callable<Integer> {
                 httpAddress, httpPort, httpThreads, httpMaxInputSize, allowMetrics, allowCpuMetrics,
                 metricsAddress != null ? metricsAddress : httpAddress, metricsPort, metricsIntervalMs, metricsConfig,
                 logVerbose, exitTimeoutSecs, exitOnError, strictReadiness,
-                !(disableAutoCompleteConfig || strictModelConfig));
+                !(disableAutoCompleteConfig || strictModelConfig), benchFloorModel);
         Server server;
         try {
             server = Server.start(options);

@@ -5,6 +5,7 @@ import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
 import dev.jepserve.python.PythonRuntime;
+import dev.jepserve.repository.FloorModel;
 import dev.jepserve.repository.ModelLoader;
 import dev.jepserve.repository.ModelLoaderOptions;
 import dev.jepserve.repository.ModelRepository;
@@ -56,9 +57,13 @@ public final class Server implements AutoCloseable {
         parts.python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
                 parts.customMetricsBackend());
         ModelLoader loader = new ModelLoader(parts.python, parts.versionMetricsFactory(),
-                parts.metrics.customMetrics()::releaseOwner, new ModelLoaderOptions(options.autoCompleteConfig()));
+                parts.metrics.customMetrics()::releaseOwner, new ModelLoaderOptions(options.autoCompleteConfig()),
+                parts.timers);
         parts.repository = new ModelRepository(options.modelRepositories(), loader);
         parts.repository.loadAll();
+        if (options.benchFloorModel()) {
+            parts.repository.add(FloorModel.create(parts.versionMetricsFactory(), parts.timers));
+        }
         LOG.info("\n{}", ModelTable.render(parts.repository.models().values()));
         if (options.exitOnError() && !parts.repository.allReady()) {
             throw new StartupException("failed to load all models");

@@ -26,6 +26,7 @@ import java.util.List;
  * @param exitOnError        --exit-on-error: exit when a model fails to load at start
  * @param strictReadiness    --strict-readiness
  * @param autoCompleteConfig false with --disable-auto-complete-config or --strict-model-config=true
+ * @param benchFloorModel    --bench-floor-model: also serve the Java-only benchmark floor model
  */
 public record ServerOptions(
         List<Path> modelRepositories,
@@ -47,7 +48,8 @@ public record ServerOptions(
         int exitTimeoutSecs,
         boolean exitOnError,
         boolean strictReadiness,
-        boolean autoCompleteConfig) {
+        boolean autoCompleteConfig,
+        boolean benchFloorModel) {
 
     public ServerOptions {
         modelRepositories = List.copyOf(modelRepositories);

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** The running parts of one server, started in dependency order and closed in reverse. */
 final class ServerParts {
@@ -26,6 +28,12 @@ final class ServerParts {
     ModelRepository repository;
     HttpServer http;
     HttpServer metricsHttp;
+    /** Batch delays and request timeouts of every model's scheduler. */
+    final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "jepserve-timers");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     void startMetrics(ServerOptions options) {
         MetricsOptions metricsOptions = MetricsOptions.defaults().withEnabled(options.allowMetrics())
@@ -90,6 +98,7 @@ final class ServerParts {
             if (cpuPoller != null) {
                 cpuPoller.close();
             }
+            timers.shutdownNow();
         }
     }
 
@@ -106,7 +115,7 @@ final class ServerParts {
         }
 
         @Override
-        public void executed(int batchSize) {
+        public void executed(int batchSize, long computeInputNanos, long computeInferNanos, long computeOutputNanos) {
             metrics.executed();
         }
 

@@ -11,8 +11,11 @@ public interface InferenceObserver {
     /** A queued request was handed to an instance, or left the queue without running. */
     void dequeued();
 
-    /** One execute() call ran for {@code batchSize} inferences (sum of the requests' batch sizes). */
-    void executed(int batchSize);
+    /**
+     * One execute() call ran for {@code batchSize} inferences (sum of the requests' batch sizes), with these
+     * compute-phase durations in nanoseconds.
+     */
+    void executed(int batchSize, long computeInputNanos, long computeInferNanos, long computeOutputNanos);
 
     /** A request succeeded; durations in nanoseconds, compute phases are those of its execute() call. */
     void succeeded(int batchSize, long requestNanos, long queueNanos, long computeInputNanos, long computeInferNanos,
@@ -20,6 +23,45 @@ public interface InferenceObserver {
 
     /** A request failed after it was accepted. */
     void failed(FailureReason reason, long requestNanos);
+
+    /** Tells both observers everything, first then second. */
+    static InferenceObserver both(InferenceObserver first, InferenceObserver second) {
+        return new InferenceObserver() {
+            @Override
+            public void queued() {
+                first.queued();
+                second.queued();
+            }
+
+            @Override
+            public void dequeued() {
+                first.dequeued();
+                second.dequeued();
+            }
+
+            @Override
+            public void executed(int batchSize, long computeInputNanos, long computeInferNanos,
+                                 long computeOutputNanos) {
+                first.executed(batchSize, computeInputNanos, computeInferNanos, computeOutputNanos);
+                second.executed(batchSize, computeInputNanos, computeInferNanos, computeOutputNanos);
+            }
+
+            @Override
+            public void succeeded(int batchSize, long requestNanos, long queueNanos, long computeInputNanos,
+                                  long computeInferNanos, long computeOutputNanos) {
+                first.succeeded(batchSize, requestNanos, queueNanos, computeInputNanos, computeInferNanos,
+                        computeOutputNanos);
+                second.succeeded(batchSize, requestNanos, queueNanos, computeInputNanos, computeInferNanos,
+                        computeOutputNanos);
+            }
+
+            @Override
+            public void failed(FailureReason reason, long requestNanos) {
+                first.failed(reason, requestNanos);
+                second.failed(reason, requestNanos);
+            }
+        };
+    }
 
     /** Observes nothing (tests, disabled metrics). */
     InferenceObserver NONE = new InferenceObserver() {
@@ -32,7 +74,7 @@ public interface InferenceObserver {
         }
 
         @Override
-        public void executed(int batchSize) {
+        public void executed(int batchSize, long computeInputNanos, long computeInferNanos, long computeOutputNanos) {
         }
 
         @Override

@@ -11,6 +11,10 @@ public interface ModelInstance {
     /** Triton's instance name, e.g. {@code add_sub_0_0}. */
     String name();
 
-    /** Runs the model's execute() on a batch. The future never completes exceptionally for model errors. */
-    CompletableFuture<BatchResult> execute(List<InferenceRequest> batch);
+    /**
+     * Runs the model's execute() on a batch. The future never completes exceptionally for model errors.
+     *
+     * @param cancellation tells the model (request.is_cancelled()) which requests were cancelled meanwhile
+     */
+    CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation);
 }

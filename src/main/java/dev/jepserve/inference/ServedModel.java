@@ -13,6 +13,9 @@ public interface ServedModel {
     /** The normalized configuration (what GET /config renders). */
     ModelConfig config();
 
+    /** The statistics extension's numbers for this version. */
+    ModelStatistics statistics();
+
     /**
      * Validates the request against the config and schedules it. The future completes with the response,
      * or exceptionally with a {@link TritonException}; every accepted request is answered.

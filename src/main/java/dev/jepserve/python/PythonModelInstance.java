@@ -1,5 +1,6 @@
 package dev.jepserve.python;
 
+import dev.jepserve.inference.BatchCancellation;
 import dev.jepserve.inference.BatchResult;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.ModelInstance;
@@ -36,10 +37,10 @@ public final class PythonModelInstance implements ModelInstance {
     }
 
     @Override
-    public CompletableFuture<BatchResult> execute(List<InferenceRequest> batch) {
+    public CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation) {
         return workers.submit(runtime -> {
             try {
-                List<?> result = runtime.execute(key, PythonBatchCodec.encode(batch), null);
+                List<?> result = runtime.execute(key, PythonBatchCodec.encode(batch), cancellation);
                 return PythonBatchCodec.decode(result, modelName, version, batch);
             } catch (JepException e) {
                 return BatchResult.allFailed(batch.size(), TritonException.internal(

@@ -4,7 +4,10 @@ import dev.jepserve.config.ModelConfigJson;
 import dev.jepserve.config.ModelConfigPreparer;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInstanceGroup;
-import dev.jepserve.inference.DefaultScheduler;
+import dev.jepserve.inference.BatchPolicy;
+import dev.jepserve.inference.InferenceObserver;
+import dev.jepserve.inference.ModelStatistics;
+import dev.jepserve.inference.QueueScheduler;
 import dev.jepserve.inference.TritonException;
 import dev.jepserve.python.PythonModelInstance;
 import dev.jepserve.python.PythonRuntime;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -32,17 +36,19 @@ public final class ModelLoader {
     private final VersionMetrics.Factory metrics;
     private final Consumer<String> releaseCustomMetrics;
     private final ModelLoaderOptions options;
+    private final ScheduledExecutorService timers;
 
     /**
      * @param releaseCustomMetrics drops the custom metric series an instance (by name) still holds; run after
      *                             its Python object is gone, as a safety net for objects kept alive elsewhere
      */
     public ModelLoader(PythonRuntime python, VersionMetrics.Factory metrics, Consumer<String> releaseCustomMetrics,
-                       ModelLoaderOptions options) {
+                       ModelLoaderOptions options, ScheduledExecutorService timers) {
         this.python = python;
         this.metrics = metrics;
         this.releaseCustomMetrics = releaseCustomMetrics;
         this.options = options;
+        this.timers = timers;
     }
 
     public LoadedModel load(String name, Path modelDir) {
@@ -127,14 +133,15 @@ public final class ModelLoader {
         }
         VersionMetrics versionMetrics = metrics.open(name, versionText);
         versionMetrics.loadDuration((System.nanoTime() - started) / 1e9);
-        DefaultScheduler scheduler = new DefaultScheduler(instances, versionMetrics);
+        ModelStatistics statistics = new ModelStatistics();
+        QueueScheduler scheduler = new QueueScheduler(instances, BatchPolicy.from(config),
+                InferenceObserver.both(versionMetrics, statistics), timers);
         Runnable onUnload = () -> {
-            moduleKeys.forEach(python::unloadModule);
-            instanceNames.forEach(releaseCustomMetrics);
+            release(instances, moduleKeys, instanceNames);
             versionMetrics.close();
         };
         LOG.info("successfully loaded '{}' version {}", name, version);
-        return VersionStatus.ready(new ModelVersionRuntime(name, version, config, scheduler, instances, onUnload));
+        return VersionStatus.ready(new ModelVersionRuntime(name, version, config, scheduler, statistics, onUnload));
     }
 
     private void release(List<PythonModelInstance> instances, List<String> moduleKeys, List<String> instanceNames) {

@@ -62,6 +62,13 @@ public final class ModelRepository {
         return found;
     }
 
+    /** Serves a model that does not come from a repository directory (the benchmark floor). */
+    public void add(LoadedModel model) {
+        if (models.putIfAbsent(model.name(), model) != null) {
+            throw new IllegalArgumentException("model '" + model.name() + "' already exists");
+        }
+    }
+
     /** The model, or null when no repository has it. */
     public LoadedModel model(String name) {
         return models.get(name);

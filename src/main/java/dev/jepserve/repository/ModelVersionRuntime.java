@@ -4,13 +4,14 @@ import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelOutput;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.InferenceResponse;
+import dev.jepserve.inference.ModelStatistics;
 import dev.jepserve.inference.RequestValidator;
 import dev.jepserve.inference.Scheduler;
 import dev.jepserve.inference.ServedModel;
 import dev.jepserve.inference.TritonException;
-import dev.jepserve.python.PythonModelInstance;
 
 import java.util.List;
+
 import java.util.concurrent.CompletableFuture;
 
 /** A loaded, servable model version: its config, its instances and its scheduler. */
@@ -20,17 +21,20 @@ public final class ModelVersionRuntime implements ServedModel {
     private final ModelConfig config;
     private final List<String> allOutputNames;
     private final Scheduler scheduler;
-    private final List<PythonModelInstance> instances;
+    private final ModelStatistics statistics;
     private final Runnable onUnload;
 
-    ModelVersionRuntime(String name, long version, ModelConfig config, Scheduler scheduler,
-                        List<PythonModelInstance> instances, Runnable onUnload) {
+    /**
+     * @param onUnload runs after the scheduler drained: finalizes the instances and releases their resources
+     */
+    ModelVersionRuntime(String name, long version, ModelConfig config, Scheduler scheduler, ModelStatistics statistics,
+                        Runnable onUnload) {
         this.name = name;
         this.version = version;
         this.config = config;
         this.allOutputNames = config.getOutputList().stream().map(ModelOutput::getName).toList();
         this.scheduler = scheduler;
-        this.instances = List.copyOf(instances);
+        this.statistics = statistics;
         this.onUnload = onUnload;
     }
 
@@ -47,6 +51,11 @@ public final class ModelVersionRuntime implements ServedModel {
     @Override
     public ModelConfig config() {
         return config;
+    }
+
+    @Override
+    public ModelStatistics statistics() {
+        return statistics;
     }
 
     @Override
@@ -68,12 +77,9 @@ public final class ModelVersionRuntime implements ServedModel {
                 request.flags(), request.timeoutMicros(), request.parameters(), request.inputs(), allOutputNames);
     }
 
-    /** Waits for queued work (up to the deadline), runs finalize() on every instance, removes its metrics. */
+    /** Waits for queued work (up to the deadline), then finalizes the instances and removes the metrics. */
     void unload(long timeoutMillis) {
         scheduler.drain(timeoutMillis);
-        for (PythonModelInstance instance : instances) {
-            instance.finalizeInstance();
-        }
         onUnload.run();
     }
 }

@@ -1,0 +1,133 @@
+"""Runs every benchmark, one server at a time, and writes the results (bench/run.sh calls this).
+
+  jepserve   perf_analyzer on custom_metrics (FP32[4]) and add_sub_4mb (FP32[1048576]), each followed at the
+             same concurrency by the same load on jepserve_floor (same server, Java add/sub, no Python);
+             wrk with JSON bodies on the same two models (the load MLServer can take); metric increment cost
+  Triton     the same perf_analyzer runs on the same repository; metric increment cost
+  MLServer   perf_analyzer attempted (it cannot drive MLServer: the error is recorded); the same wrk runs
+
+Outputs: results/raw/ (every client's and server's output), results/results.json, results/summary.md.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import time
+from datetime import datetime, timezone
+
+import load
+import metric_increment
+import report
+import servers
+from servers import RESULTS, RAW, Sampler
+
+CONCURRENCY = (1, 4, 16)
+PAYLOADS = {"16 B": ("custom_metrics", 4), "4 MB": ("add_sub_4mb", 1048576)}
+LARGE_REQUESTS = 100    # perf_analyzer requests per 4 MB point (it holds every response until it exits)
+WRK_SECONDS = {"16 B": 6, "4 MB": 15}
+
+
+class Bench:
+    def __init__(self):
+        self.results = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        "machine": machine(), "runs": [], "idle_rss_mib": {}, "failures": {},
+                        "metric_increment": {}}
+
+    def record(self, server, series, client, payload, concurrency, measure):
+        tag = "%s-%s-%s-c%d" % (series, client, payload.replace(" ", ""), concurrency)
+        with Sampler(server) as sampler:
+            result = measure(tag)
+        result.update(sampler.result)
+        result.update(series=series, client=client, payload=payload, concurrency=concurrency)
+        self.results["runs"].append(result)
+        shown = result.get("error") or "%(throughput).1f req/s, p50 %(p50_us)d us, p99 %(p99_us)d us" % result
+        print("  %-14s %-13s %-4s c=%-2d %s (RSS peak %.0f MiB)"
+              % (series, client, payload, concurrency, shown, result["rss_peak_mib"]), flush=True)
+
+    def idle(self, server, name):
+        time.sleep(2)
+        self.results["idle_rss_mib"][name] = round(servers.rss_kib(server.pids()) / 1024, 1)
+
+    def perf_analyzer(self, server, series, payload, concurrency, floor=False):
+        model, length = PAYLOADS[payload]
+        shapes = ("INPUT0:%d" % length, "INPUT1:%d" % length) if floor else ()
+        large = length > 4
+        self.record(server, series, "perf_analyzer", payload, concurrency, lambda tag: load.perf_analyzer(
+            server.url, "jepserve_floor" if floor else model, concurrency, tag, shapes=shapes,
+            request_count=LARGE_REQUESTS if large else None, warmup=8 if large else 2000))
+
+    def wrk(self, server, series, payload):
+        model, length = PAYLOADS[payload]
+        body = load.json_body(length, payload.replace(" ", ""))
+        load.wrk(server.url, model, 4, "%s-warmup-%s" % (series, payload.replace(" ", "")), body, 2)
+        for c in CONCURRENCY:
+            self.record(server, series, "wrk-json", payload, c,
+                        lambda tag: load.wrk(server.url, model, c, tag, body, WRK_SECONDS[payload]))
+
+    def run_jepserve(self, repo):
+        with servers.jepserve(repo) as server:
+            self.idle(server, "jepserve")
+            # Small payloads first, so the 4 MB runs' heap growth does not show in the small runs' RSS.
+            for payload in PAYLOADS:
+                for c in CONCURRENCY:
+                    self.perf_analyzer(server, "jepserve", payload, c)
+                    self.perf_analyzer(server, "floor", payload, c, floor=True)
+                self.wrk(server, "jepserve", payload)
+            self.results["metric_increment"]["jepserve"] = metric_increment.measure(server.url, 1_000_000, 5)
+
+    def run_triton(self, repo):
+        with servers.triton(repo) as server:
+            self.idle(server, "triton")
+            for payload in PAYLOADS:
+                for c in CONCURRENCY:
+                    self.perf_analyzer(server, "triton", payload, c)
+            # Every increment is an IPC round trip here: N = 10,000 keeps a call to a few seconds.
+            self.results["metric_increment"]["triton"] = metric_increment.measure(server.url, 10_000, 5)
+
+    def run_mlserver(self):
+        with servers.mlserver() as server:
+            self.idle(server, "mlserver")
+            for interface, url in (("http", server.url), ("grpc", "127.0.0.1:%d" % (servers.MLSERVER_PORT + 1))):
+                error = probe_perf_analyzer(url, interface)
+                self.results["failures"]["perf_analyzer -i %s against MLServer" % interface] = error
+                print("  perf_analyzer -i %s against MLServer: %s" % (interface, error), flush=True)
+            for payload in PAYLOADS:
+                self.wrk(server, "mlserver", payload)
+
+    def run(self):
+        RAW.mkdir(parents=True, exist_ok=True)
+        repo = servers.model_repository()
+        for name, step in (("jepserve", lambda: self.run_jepserve(repo)), ("triton", lambda: self.run_triton(repo)),
+                           ("mlserver", self.run_mlserver)):
+            print("== %s" % name, flush=True)
+            try:
+                step()
+            except servers.ServerFailed as failure:
+                self.results["failures"][name] = str(failure)
+                print("  FAILED: %s" % failure, flush=True)
+        self.results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        (RESULTS / "results.json").write_text(json.dumps(self.results, indent=1) + "\n")
+        (RESULTS / "summary.md").write_text(report.summary(self.results))
+        print("\n" + (RESULTS / "summary.md").read_text())
+
+
+def probe_perf_analyzer(url, interface):
+    """perf_analyzer's own error against a server it cannot drive (binary tensors over HTTP, or gRPC)."""
+    argv = [str(load.TRIXIE_LIBS / "ld-linux-x86-64.so.2"), "--library-path",
+            "%s:/lib/x86_64-linux-gnu" % load.TRIXIE_LIBS, str(load.PA_BIN), "-m", "custom_metrics",
+            "-u", url, "-i", interface, "--concurrency-range", "1", "--request-count", "20"]
+    code, output, _ = load._run(argv, "mlserver-probe-%s.pa.log" % interface, timeout=60)
+    return "works" if code == 0 else load._error_lines(output, code)
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
+    mem = next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(int(mem) / 2**20, 1),
+            "kernel": platform.release(), "java": java, "python": platform.python_version()}
+
+
+if __name__ == "__main__":
+    Bench().run()

@@ -1,0 +1,109 @@
+"""Turns results/results.json into results/summary.md: raw figures, ratios, memory, CPU, failures.
+
+Ratios are ours/theirs: throughput above 1 and latency below 1 are in jepserve's favour.
+Usage: bench/.venv/bin/python bench/report.py   (rewrites summary.md from results.json)
+"""
+
+import json
+
+CONCURRENCY = (1, 4, 16)
+PAYLOADS = ("16 B", "4 MB")
+
+
+def summary(results):
+    runs = {(r["series"], r["client"], r["payload"], r["concurrency"]): r for r in results["runs"]}
+    m = results["machine"]
+    out = ["# Benchmark results",
+           "",
+           "Run %s to %s on %s CPUs (%s), %s GiB, kernel %s; %s; Python %s. One run: compare ratios within it."
+           % (results["started"], results.get("finished", "?"), m["cpus"], m["cpu"], m["memory_gib"], m["kernel"],
+              m["java"], m["python"]),
+           "",
+           "16 B = `custom_metrics` (two FP32[4] inputs and outputs); 4 MB = `add_sub_4mb` (two FP32[1048576]"
+           " inputs and outputs); floor = `jepserve_floor` in the same jepserve process with the same shapes."
+           " Latencies in µs; ratios are jepserve/other (throughput > 1 and latency < 1 favour jepserve).",
+           ""]
+
+    out += ["## perf_analyzer, HTTP with binary tensors", "",
+            "| payload | c | jepserve req/s | p50 | p99 | floor req/s | p50 | p99 | Triton req/s | p50 | p99 |",
+            "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |"]
+    for payload in PAYLOADS:
+        for c in CONCURRENCY:
+            cells = []
+            for series in ("jepserve", "floor", "triton"):
+                cells += _figures(runs.get((series, "perf_analyzer", payload, c)))
+            out.append("| %s | %d | %s |" % (payload, c, " | ".join(cells)))
+
+    out += ["", "### Ratios", "",
+            "| payload | c | req/s vs Triton | p50 vs Triton | p99 vs Triton | req/s vs floor | p50 vs floor"
+            " | p99 vs floor |",
+            "| --- | --: | --: | --: | --: | --: | --: | --: |"]
+    for payload in PAYLOADS:
+        for c in CONCURRENCY:
+            ours = runs.get(("jepserve", "perf_analyzer", payload, c))
+            cells = _ratios(ours, runs.get(("triton", "perf_analyzer", payload, c)))
+            cells += _ratios(ours, runs.get(("floor", "perf_analyzer", payload, c)))
+            out.append("| %s | %d | %s |" % (payload, c, " | ".join(cells)))
+
+    out += ["", "## wrk, HTTP with JSON tensors (jepserve and MLServer)", "",
+            "| payload | c | jepserve req/s | p50 | p99 | MLServer req/s | p50 | p99 | req/s ratio | p50 ratio"
+            " | p99 ratio |",
+            "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |"]
+    for payload in PAYLOADS:
+        for c in CONCURRENCY:
+            ours = runs.get(("jepserve", "wrk-json", payload, c))
+            theirs = runs.get(("mlserver", "wrk-json", payload, c))
+            cells = _figures(ours) + _figures(theirs) + _ratios(ours, theirs)
+            out.append("| %s | %d | %s |" % (payload, c, " | ".join(cells)))
+
+    out += ["", "## Memory (peak RSS of the server's whole process tree during the runs, MiB)", "",
+            "| server | idle | perf_analyzer 16 B | perf_analyzer 4 MB | JSON 16 B | JSON 4 MB |",
+            "| --- | --: | --: | --: | --: | --: |"]
+    for name, series in (("jepserve", ("jepserve", "floor")), ("triton", ("triton",)), ("mlserver", ("mlserver",))):
+        idle = results["idle_rss_mib"].get(name)
+        cells = ["%.0f" % idle if idle is not None else "n/a"]
+        for client, payload in (("perf_analyzer", "16 B"), ("perf_analyzer", "4 MB"), ("wrk-json", "16 B"),
+                                ("wrk-json", "4 MB")):
+            values = [r["rss_peak_mib"] for k, r in runs.items() if k[0] in series and k[1:3] == (client, payload)]
+            cells.append("%.0f" % max(values) if values else "n/a")
+        out.append("| %s | %s |" % (name, " | ".join(cells)))
+
+    out += ["", "## CPU during each run (% of one core; 200 % = both cores)", "",
+            "| series | client | payload | c | server CPU % | client CPU % |", "| --- | --- | --- | --: | --: | --: |"]
+    for (series, client, payload, c), r in runs.items():
+        out.append("| %s | %s | %s | %d | %s | %s |" % (series, client, payload, c, r.get("server_cpu_percent"),
+                                                         r.get("client_cpu_percent", "n/a")))
+
+    out += ["", "## Custom-metric increment cost (inside `execute`, `metric.increment(1.0)`)", "",
+            "| server | N per call | ns per increment (median of calls) | every call | empty loop, ns/iter |",
+            "| --- | --: | --: | --- | --: |"]
+    for server, r in results["metric_increment"].items():
+        out.append("| %s | %d | %.0f | %s | %.0f |" % (server, r["n"], r["ns_per_call"],
+                                                      ", ".join("%.0f" % v for v in r["ns_per_call_all"]),
+                                                      r["loop_ns_per_iter"]))
+
+    errors = [(k, v) for k, v in results["failures"].items()]
+    errors += [("%s %s %s c=%d" % k, r["error"]) for k, r in runs.items() if "error" in r]
+    if errors:
+        out += ["", "## Failures", ""] + ["- **%s**: `%s`" % (k, v.replace("`", "'")) for k, v in errors]
+    return "\n".join(out) + "\n"
+
+
+def _figures(run):
+    if not run or "error" in run:
+        return ["n/a"] * 3
+    return ["%.1f" % run["throughput"], "%d" % run["p50_us"], "%d" % run["p99_us"]]
+
+
+def _ratios(ours, theirs):
+    if not ours or not theirs or "error" in ours or "error" in theirs:
+        return ["n/a"] * 3
+    return ["%.2f" % (ours["throughput"] / theirs["throughput"]), "%.2f" % (ours["p50_us"] / theirs["p50_us"]),
+            "%.2f" % (ours["p99_us"] / theirs["p99_us"])]
+
+
+if __name__ == "__main__":
+    from servers import RESULTS
+    data = json.loads((RESULTS / "results.json").read_text())
+    (RESULTS / "summary.md").write_text(summary(data))
+    print((RESULTS / "summary.md").read_text())

@@ -304,6 +304,32 @@ class HttpServerTest {
     }
 
     @Test
+    void expectContinueIsHonoured() throws Exception {
+        byte[] body = "{\"inputs\":[{\"name\":\"X\",\"datatype\":\"INT8\",\"shape\":[1],\"data\":[4]}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        try (RawHttpConnection connection = new RawHttpConnection(port)) {
+            connection.send("POST /v2/models/echo/infer HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n");
+            assertThat(connection.read().status()).isEqualTo(100);
+            connection.send("", body);
+            RawHttpConnection.Reply reply = connection.read();
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.text()).contains("\"data\":[4]");
+        }
+    }
+
+    @Test
+    void malformedHttpIsA400ThatClosesTheConnection() throws Exception {
+        try (RawHttpConnection connection = new RawHttpConnection(port)) {
+            connection.send("GET /v2 HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n");
+            RawHttpConnection.Reply reply = connection.read();
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.text()).startsWith("{\"error\":");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         String infer = "{\"inputs\":[{\"name\":\"X\",\"datatype\":\"INT8\",\"shape\":[1],\"data\":[3]}]}";
         byte[] inferBytes = infer.getBytes(StandardCharsets.UTF_8);

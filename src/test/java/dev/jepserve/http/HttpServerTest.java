@@ -319,6 +319,19 @@ class HttpServerTest {
     }
 
     @Test
+    void oversizedBodyAnnouncedWithExpectContinueIsRefusedBeforeItIsSent() throws Exception {
+        try (RawHttpConnection connection = new RawHttpConnection(port)) {
+            connection.send("POST /v2/models/echo/infer HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + (2 << 20) + "\r\n\r\n");
+            RawHttpConnection.Reply reply = connection.read();
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.text()).contains("--http-max-input-size");
+            assertThat(reply.header("connection")).isEqualTo("close");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void malformedHttpIsA400ThatClosesTheConnection() throws Exception {
         try (RawHttpConnection connection = new RawHttpConnection(port)) {
             connection.send("GET /v2 HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n");

@@ -279,6 +279,22 @@ class HttpServerTest {
         assertThat(response.headers().firstValue("accept-encoding")).hasValue("gzip, deflate");
     }
 
+    @Test
+    void sharedMemoryRoutesAnswerAsAServerWithoutRegions() throws Exception {
+        HttpResponse<byte[]> status = get("/v2/systemsharedmemory/status");
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(text(status)).isEqualTo("[]");
+        assertThat(get("/v2/cudasharedmemory/region/r0/status").statusCode()).isEqualTo(404);
+        assertThat(post("/v2/systemsharedmemory/unregister", new byte[0]).statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> register = post("/v2/systemsharedmemory/region/r0/register",
+                "{\"key\":\"/k\",\"offset\":0,\"byte_size\":64}".getBytes(StandardCharsets.UTF_8));
+        assertThat(register.statusCode()).isEqualTo(501);
+        assertThat(text(register)).contains("shared memory is not supported");
+        assertThat(post("/v2/cudasharedmemory/region/r0/register", new byte[0]).statusCode()).isEqualTo(400);
+        assertThat(get("/v2/systemsharedmemory/register").statusCode()).isEqualTo(405);
+    }
+
     // ---- connection handling ------------------------------------------------------------------------------
 
     @Test

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * An input named FAIL makes it fail with an INTERNAL error.
  */
 final class EchoModel implements ServedModel {
+    private final dev.jepserve.inference.ModelStatistics statistics = new dev.jepserve.inference.ModelStatistics();
     private final String name;
     private final long version;
     private final ModelConfig config;
@@ -63,6 +64,11 @@ final class EchoModel implements ServedModel {
     @Override
     public long version() {
         return version;
+    }
+
+    @Override
+    public dev.jepserve.inference.ModelStatistics statistics() {
+        return statistics;
     }
 
     @Override

@@ -68,6 +68,11 @@ final class FakeInferenceService implements InferenceService {
     }
 
     @Override
+    public List<ServedModel> readyModels() {
+        return models.values().stream().flatMap(versions -> versions.values().stream()).toList();
+    }
+
+    @Override
     public List<ServedModel> readyVersions(String name) {
         model(name, null);
         return new ArrayList<>(models.get(name).values());

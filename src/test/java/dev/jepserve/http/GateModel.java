@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A model whose answers the test releases by hand, to hold requests in flight. */
 final class GateModel implements ServedModel {
+    private final dev.jepserve.inference.ModelStatistics statistics = new dev.jepserve.inference.ModelStatistics();
     record Pending(InferenceRequest request, CompletableFuture<InferenceResponse> answer) {
         /** Answers with the inputs echoed back under their own names. */
         void echo() {
@@ -49,6 +50,11 @@ final class GateModel implements ServedModel {
     @Override
     public long version() {
         return 1;
+    }
+
+    @Override
+    public dev.jepserve.inference.ModelStatistics statistics() {
+        return statistics;
     }
 
     @Override

@@ -216,6 +216,7 @@ def test_initialize_receives_the_seven_args(client, server):
     assert json.loads(args["model_config"])["instance_group"][0]["count"] == 2
     assert seen["argv"] == [""]
     assert seen["model_dir"].endswith("/init_args/1")
+    assert seen["import_time_model_dir"] == seen["model_dir"]
 
 
 # --- Bad input: each answered with Triton's status and a JSON error; the next good request still works. ---

@@ -51,8 +51,9 @@ public final class RuntimeBinding {
         bootstrap.call(logSink, metricsBackend);
     }
 
-    void loadModule(String moduleKey, String modelFile, String versionDir, String modelDir) {
-        loadModule.call(moduleKey, modelFile, versionDir, modelDir);
+    void loadModule(String moduleKey, String modelFile, String versionDir, String modelDir, String modelName,
+                    String modelVersion) {
+        loadModule.call(moduleKey, modelFile, versionDir, modelDir, modelName, modelVersion);
     }
 
     void unloadModule(String moduleKey) {

@@ -86,7 +86,7 @@ public final class ModelLoader {
             return partial;
         }
         String moduleKey = python.newKey(name + "_autocomplete");
-        python.loadModule(moduleKey, modelFile, versionDir, modelDir);
+        python.loadModule(moduleKey, modelFile, versionDir, modelDir, name, versionDir.getFileName().toString());
         try {
             if (!python.hasAutoComplete(moduleKey)) {
                 return partial;
@@ -120,7 +120,7 @@ public final class ModelLoader {
                     String instanceName = group.getName() + "_" + i;
                     instanceNames.add(instanceName);
                     String moduleKey = python.newKey(instanceName);
-                    python.loadModule(moduleKey, modelFile, versionDir, modelDir);
+                    python.loadModule(moduleKey, modelFile, versionDir, modelDir, name, versionText);
                     moduleKeys.add(moduleKey);
                     instances.add(python.createInstance(moduleKey, instanceName, name, versionText, versionDir,
                             initializeArgs(configJson, group, instanceName, modelDir, versionText, name)));

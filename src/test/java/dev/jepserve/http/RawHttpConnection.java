@@ -29,7 +29,8 @@ final class RawHttpConnection implements AutoCloseable {
     RawHttpConnection(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
-        in = socket.getInputStream();
+        socket.setTcpNoDelay(true);
+        in = new java.io.BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 

@@ -94,7 +94,7 @@ public final class HttpServer implements AutoCloseable {
                     + "not bindable: " + bindFailure.getMessage(), bindFailure);
         }
         boundAddress = (InetSocketAddress) listener.localAddress();
-        LOG.info("Started {} service at {}:{}", name, options.address(), boundAddress.getPort());
+        LOG.debug("Started {} service at {}:{}", name, options.address(), boundAddress.getPort());
         return boundAddress;
     }
 

@@ -152,11 +152,12 @@ def finalize_instance(instance_key):
     return error
 
 
-def execute(instance_key, batch, is_cancelled):
+def execute(instance_key, metadata, buffers, is_cancelled):
     """Runs one execute() call for a batch of requests.
 
-    batch: a sequence of requests, each [request_id, correlation_id, flags, timeout_us, parameters_json,
-    requested_output_names, inputs], inputs being [name, dtype_code, shape, uint8 ndarray] entries.
+    metadata: JSON of a list of requests, each [request_id, correlation_id, flags, timeout_us, parameters_json,
+    requested_output_names, inputs], inputs being [name, dtype_code, shape, buffer_index] entries.
+    buffers: the input bytes, each a uint8 ndarray over Java memory (None for an empty tensor).
     is_cancelled: a Java object whose isCancelled(int index) tells whether request `index` was cancelled.
 
     Returns [results, compute_input_ns, compute_infer_ns, compute_output_ns] where each result is
@@ -167,13 +168,15 @@ def execute(instance_key, batch, is_cancelled):
     started = time.perf_counter_ns()
     requests = []
     requested_sets = []
+    batch = json.loads(metadata)
     for index, (request_id, correlation_id, flags, timeout, parameters, requested, inputs) in enumerate(batch):
-        tensors = [pb_utils.Tensor._from_wire(name, code, list(shape), _EMPTY if buffer is None else buffer)
-                   for name, code, shape, buffer in inputs]
-        requested_names = list(requested)
-        requested_sets.append(set(requested_names))
+        tensors = []
+        for name, code, shape, buffer_index in inputs:
+            buffer = buffers[buffer_index]
+            tensors.append(pb_utils.Tensor._from_wire(name, code, shape, _EMPTY if buffer is None else buffer))
+        requested_sets.append(set(requested))
         requests.append(pb_utils.InferenceRequest._incoming(
-            request_id, correlation_id, flags, timeout, parameters, tensors, requested_names,
+            request_id, correlation_id, flags, timeout, parameters, tensors, requested,
             _cancel_check(is_cancelled, index)))
     inputs_ready = time.perf_counter_ns()
 

@@ -79,8 +79,8 @@ public final class RuntimeBinding {
         return result == null ? null : result.toString();
     }
 
-    List<?> execute(String instanceKey, Object[] batch, Object cancellation) {
-        return (List<?>) execute.call(instanceKey, batch, cancellation);
+    List<?> execute(String instanceKey, String metadata, Object[] buffers, Object cancellation) {
+        return (List<?>) execute.call(instanceKey, metadata, buffers, cancellation);
     }
 
     /**

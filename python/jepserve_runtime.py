@@ -22,6 +22,7 @@ _EMPTY = np.zeros(0, dtype=np.uint8)
 
 # Loaded model modules and live model instances, keyed by names the Java side chooses.
 _modules = {}
+_module_contexts = {}
 _instances = {}
 
 
@@ -49,12 +50,13 @@ def bootstrap(log_sink, metrics_backend):
     context.install(log_sink, metrics_backend)
 
 
-def load_module(module_key, model_file, version_dir, model_dir):
+def load_module(module_key, model_file, version_dir, model_dir, model_name, model_version):
     """Imports model_file as '<package>.model', where <package> is unique to module_key.
 
     The package's path is the version directory, so `from . import helper` works as in Triton (which
     imports '<version>.model'); the version and model directories go on sys.path so `import helper` works.
-    A module per key keeps two models' (or two instances') model.py files from colliding.
+    A module per key keeps two models' (or two instances') model.py files from colliding. While the module
+    runs, pb_utils sees the model as current (get_model_dir() works at import time, as in Triton).
     """
     for directory in (version_dir, model_dir):
         if directory not in sys.path:
@@ -67,15 +69,20 @@ def load_module(module_key, model_file, version_dir, model_dir):
     spec = importlib.util.spec_from_file_location(module_name, model_file)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
+    module_context = context.InstanceContext(model_name, model_name, model_version, version_dir)
+    previous = context.set_current_instance(module_context)
     try:
         spec.loader.exec_module(module)
     except BaseException:
         del sys.modules[module_name]
         del sys.modules[package_name]
         raise ModelError(_describe_current_exception())
+    finally:
+        context.set_current_instance(previous)
     if not hasattr(module, _MODEL_CLASS):
         raise ModelError("Python model file '%s' does not define class '%s'" % (model_file, _MODEL_CLASS))
     _modules[module_key] = module
+    _module_contexts[module_key] = module_context
 
 
 def has_auto_complete(module_key):
@@ -85,10 +92,13 @@ def has_auto_complete(module_key):
 def auto_complete(module_key, model_name, config_json):
     """Calls the static TritonPythonModel.auto_complete_config; returns the completed config as JSON."""
     model_class = getattr(_modules[module_key], _MODEL_CLASS)
+    previous = context.set_current_instance(_module_contexts[module_key])
     try:
         result = model_class.auto_complete_config(pb_utils.ModelConfig(config_json))
     except BaseException:
         raise ModelError(_describe_current_exception())
+    finally:
+        context.set_current_instance(previous)
     if not isinstance(result, pb_utils.ModelConfig):
         raise ModelError(
             "auto_complete_config function in model '%s' must return a valid pb.ModelConfig object." % model_name)
@@ -97,6 +107,7 @@ def auto_complete(module_key, model_name, config_json):
 
 def unload_module(module_key):
     module = _modules.pop(module_key, None)
+    _module_contexts.pop(module_key, None)
     if module is not None:
         sys.modules.pop(module.__name__, None)
         sys.modules.pop(module.__name__.rpartition(".")[0], None)
@@ -141,11 +152,12 @@ def finalize_instance(instance_key):
     return error
 
 
-def execute(instance_key, batch, is_cancelled):
+def execute(instance_key, metadata, buffers, is_cancelled):
     """Runs one execute() call for a batch of requests.
 
-    batch: a sequence of requests, each [request_id, correlation_id, flags, timeout_us, parameters_json,
-    requested_output_names, inputs], inputs being [name, dtype_code, shape, uint8 ndarray] entries.
+    metadata: JSON of a list of requests, each [request_id, correlation_id, flags, timeout_us, parameters_json,
+    requested_output_names, inputs], inputs being [name, dtype_code, shape, buffer_index] entries.
+    buffers: the input bytes, each a uint8 ndarray over Java memory (None for an empty tensor).
     is_cancelled: a Java object whose isCancelled(int index) tells whether request `index` was cancelled.
 
     Returns [results, compute_input_ns, compute_infer_ns, compute_output_ns] where each result is
@@ -156,13 +168,15 @@ def execute(instance_key, batch, is_cancelled):
     started = time.perf_counter_ns()
     requests = []
     requested_sets = []
+    batch = json.loads(metadata)
     for index, (request_id, correlation_id, flags, timeout, parameters, requested, inputs) in enumerate(batch):
-        tensors = [pb_utils.Tensor._from_wire(name, code, list(shape), _EMPTY if buffer is None else buffer)
-                   for name, code, shape, buffer in inputs]
-        requested_names = list(requested)
-        requested_sets.append(set(requested_names))
+        tensors = []
+        for name, code, shape, buffer_index in inputs:
+            buffer = buffers[buffer_index]
+            tensors.append(pb_utils.Tensor._from_wire(name, code, shape, _EMPTY if buffer is None else buffer))
+        requested_sets.append(set(requested))
         requests.append(pb_utils.InferenceRequest._incoming(
-            request_id, correlation_id, flags, timeout, parameters, tensors, requested_names,
+            request_id, correlation_id, flags, timeout, parameters, tensors, requested,
             _cancel_check(is_cancelled, index)))
     inputs_ready = time.perf_counter_ns()
 

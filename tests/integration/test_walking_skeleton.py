@@ -1,6 +1,7 @@
 """Issue: the walking skeleton. The real server, our test models, the real tritonclient.http."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -19,6 +20,10 @@ MODELS = ["bytes_echo", "optional_input", "batched_scale", "auto_complete_only",
 @pytest.fixture(scope="module")
 def server():
     repository = make_repository(EXAMPLES / "add_sub", *[TEST_MODELS / name for name in MODELS])
+    # The same model asking for GPU instances: accepted, run on the CPU, with a warning.
+    shutil.copytree(repository / "init_args", repository / "gpu_kind")
+    config = repository / "gpu_kind" / "config.pbtxt"
+    config.write_text(config.read_text().replace("KIND_CPU", "KIND_GPU"))
     with JepServe([repository], ["--exit-on-error=false"]) as running:
         yield running
 
@@ -216,6 +221,7 @@ def test_initialize_receives_the_seven_args(client, server):
     assert json.loads(args["model_config"])["instance_group"][0]["count"] == 2
     assert seen["argv"] == [""]
     assert seen["model_dir"].endswith("/init_args/1")
+    assert seen["import_time_model_dir"] == seen["model_dir"]
 
 
 # --- Bad input: each answered with Triton's status and a JSON error; the next good request still works. ---
@@ -265,3 +271,13 @@ def test_bad_input_gets_a_triton_error_and_the_server_keeps_serving(server, clie
     if text is not None:
         assert text in error["error"]
     assert_add_sub_works(client)
+
+
+def test_gpu_instance_groups_run_on_the_cpu_with_a_warning(client, server):
+    assert client.is_model_ready("gpu_kind")
+    assert "gpu_kind" in server.output and "runs it on the CPU" in server.output
+    inp = httpclient.InferInput("IN", [1], "INT32")
+    inp.set_data_from_numpy(np.array([1], dtype=np.int32))
+    seen = json.loads(client.infer("gpu_kind", [inp]).as_numpy("ARGS")[0])
+    assert seen["args"]["model_instance_kind"] == "CPU"
+    assert json.loads(seen["args"]["model_config"])["instance_group"][0]["kind"] == "KIND_GPU"

@@ -3,6 +3,7 @@ package dev.jepserve.http;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 
 import java.util.Map;
 
@@ -12,12 +13,14 @@ import java.util.Map;
  *
  * @param http       the request; valid only until {@link Endpoint#handle} returns
  * @param pathParams named groups of the matched route, e.g. "model" and "version"; absent groups are missing
+ * @param closed     completes when the client's connection closes (work done for it may then be dropped)
  */
 public record EndpointRequest(
         FullHttpRequest http,
         Map<String, String> pathParams,
         EventExecutor eventLoop,
-        ByteBufAllocator alloc) {
+        ByteBufAllocator alloc,
+        Future<?> closed) {
 
     /** A captured path value, or null when the route's optional group did not match. */
     public String param(String name) {

@@ -94,7 +94,7 @@ public final class HttpServer implements AutoCloseable {
                     + "not bindable: " + bindFailure.getMessage(), bindFailure);
         }
         boundAddress = (InetSocketAddress) listener.localAddress();
-        LOG.info("Started {} service at {}:{}", name, options.address(), boundAddress.getPort());
+        LOG.debug("Started {} service at {}:{}", name, options.address(), boundAddress.getPort());
         return boundAddress;
     }
 
@@ -118,12 +118,15 @@ public final class HttpServer implements AutoCloseable {
         }
         listener.close().syncUninterruptibly();
         listener = null;
-        if (!active.awaitIdle(timeoutMillis)) {
-            LOG.warn("{} server stopping with {} requests still in flight", name, active.count());
+        try {
+            if (!active.awaitIdle(timeoutMillis)) {
+                LOG.warn("{} server stopping with {} requests still in flight", name, active.count());
+            }
+        } finally {
+            connections.close().awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
+            shutdownGroups();
+            boundAddress = null;
         }
-        connections.close().awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
-        shutdownGroups();
-        boundAddress = null;
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -68,6 +70,12 @@ final class InferEndpoint implements Endpoint {
         } catch (RuntimeException failure) {
             inference = CompletableFuture.failedFuture(failure);
         }
+        // A client that disconnects cancels its request: the scheduler drops it, the model sees is_cancelled().
+        CompletableFuture<InferenceResponse> cancellable = inference;
+        GenericFutureListener<Future<Object>> cancelOnClose = closed -> cancellable.cancel(false);
+        request.closed().addListener(cancelOnClose);
+        inference.whenComplete((response, failure) -> request.closed().removeListener(cancelOnClose));
+
         boolean batching = model.config().getMaxBatchSize() > 0;
         CompletableFuture<FullHttpResponse> reply = new CompletableFuture<>();
         inference.whenComplete((response, failure) -> completeOn(request.eventLoop(), reply, () -> failure != null

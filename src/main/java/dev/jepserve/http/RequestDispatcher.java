@@ -89,7 +89,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         Router.Resolution resolution = router.resolve(request.method(), request.uri());
         if (resolution instanceof Router.Matched matched) {
             return matched.endpoint().handle(
-                    new EndpointRequest(request, matched.pathParams(), ctx.executor(), ctx.alloc()));
+                    new EndpointRequest(request, matched.pathParams(), ctx.executor(), ctx.alloc(),
+                            ctx.channel().closeFuture()));
         }
         if (resolution instanceof Router.MethodNotAllowed) {
             return CompletableFuture.completedFuture(HttpReplies.methodNotAllowed());

@@ -5,8 +5,8 @@ import io.netty.handler.codec.http.HttpMethod;
 
 /**
  * Triton's HTTP/REST routes that jepserve serves. Model paths take an optional {@code /versions/<digits>}.
- * Routes not listed (statistics, repository, logging, trace, shared memory, generate) answer 404 for now;
- * add them to {@link #builder} when they exist.
+ * Shared-memory routes answer as a server with no regions. Routes not listed (repository, logging, trace,
+ * generate) answer 404 for now; add them to {@link #builder} when they exist.
  */
 public final class TritonRoutes {
     /** A model, optionally a version: path parameters "model" and "version". */
@@ -21,13 +21,26 @@ public final class TritonRoutes {
 
     /** The routes, not yet built, so a caller can add more (exact paths win over patterns). */
     public static Router.Builder builder(InferenceService service, int maxInputSize) {
-        return Router.builder()
+        Router.Builder builder = Router.builder()
                 .exact(HttpMethod.GET, "/v2", new ServerMetadataEndpoint(service))
                 .exact(HttpMethod.GET, "/v2/health/live", new HealthEndpoint(service::isLive))
                 .exact(HttpMethod.GET, "/v2/health/ready", new HealthEndpoint(service::isReady))
                 .pattern(HttpMethod.GET, MODEL, new ModelMetadataEndpoint(service))
                 .pattern(HttpMethod.GET, MODEL + "/ready", new ModelReadyEndpoint(service))
                 .pattern(HttpMethod.GET, MODEL + "/config", new ModelConfigEndpoint(service))
+                .exact(HttpMethod.GET, "/v2/models/stats", new StatisticsEndpoint(service))
+                .pattern(HttpMethod.GET, MODEL + "/stats", new StatisticsEndpoint(service))
                 .pattern(HttpMethod.POST, MODEL + "/infer", new InferEndpoint(service, maxInputSize));
+        addSharedMemory(builder, "system", "/v2/systemsharedmemory");
+        addSharedMemory(builder, "cuda", "/v2/cudasharedmemory");
+        return builder;
+    }
+
+    private static void addSharedMemory(Router.Builder builder, String kind, String prefix) {
+        SharedMemoryEndpoints endpoints = new SharedMemoryEndpoints(kind);
+        String region = prefix + "(?:/region/(?<region>[^/]+))?";
+        builder.pattern(HttpMethod.GET, region + "/status", endpoints.status())
+                .pattern(HttpMethod.POST, region + "/register", endpoints.register())
+                .pattern(HttpMethod.POST, region + "/unregister", endpoints.unregister());
     }
 }

@@ -28,6 +28,9 @@ public interface InferenceService {
     /** All versions of the model that are ready, ascending. Throws like {@link #model}. */
     List<ServedModel> readyVersions(String name);
 
+    /** Every ready version of every model: by model name, then ascending version. */
+    List<ServedModel> readyModels();
+
     /** Whether that model (version) is ready; false rather than throwing for unknown models. */
     boolean isModelReady(String name, String version);
 }

@@ -40,7 +40,8 @@ public final class PythonModelInstance implements ModelInstance {
     public CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation) {
         return workers.submit(runtime -> {
             try {
-                List<?> result = runtime.execute(key, PythonBatchCodec.encode(batch), cancellation);
+                PythonBatchCodec.Encoded encoded = PythonBatchCodec.encode(batch);
+                List<?> result = runtime.execute(key, encoded.metadata(), encoded.buffers(), cancellation);
                 return PythonBatchCodec.decode(result, modelName, version, batch);
             } catch (JepException e) {
                 return BatchResult.allFailed(batch.size(), TritonException.internal(

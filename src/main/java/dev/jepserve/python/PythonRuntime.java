@@ -74,9 +74,11 @@ public final class PythonRuntime implements AutoCloseable {
     }
 
     /** Imports model.py under a package unique to {@code moduleKey}; failures carry the Python error. */
-    public void loadModule(String moduleKey, Path modelFile, Path versionDir, Path modelDir) {
+    public void loadModule(String moduleKey, Path modelFile, Path versionDir, Path modelDir, String modelName,
+                           String version) {
         run(runtime -> {
-            runtime.loadModule(moduleKey, modelFile.toString(), versionDir.toString(), modelDir.toString());
+            runtime.loadModule(moduleKey, modelFile.toString(), versionDir.toString(), modelDir.toString(), modelName,
+                    version);
             return null;
         });
     }

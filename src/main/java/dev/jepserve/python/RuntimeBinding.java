@@ -51,8 +51,9 @@ public final class RuntimeBinding {
         bootstrap.call(logSink, metricsBackend);
     }
 
-    void loadModule(String moduleKey, String modelFile, String versionDir, String modelDir) {
-        loadModule.call(moduleKey, modelFile, versionDir, modelDir);
+    void loadModule(String moduleKey, String modelFile, String versionDir, String modelDir, String modelName,
+                    String modelVersion) {
+        loadModule.call(moduleKey, modelFile, versionDir, modelDir, modelName, modelVersion);
     }
 
     void unloadModule(String moduleKey) {
@@ -78,8 +79,8 @@ public final class RuntimeBinding {
         return result == null ? null : result.toString();
     }
 
-    List<?> execute(String instanceKey, Object[] batch, Object cancellation) {
-        return (List<?>) execute.call(instanceKey, batch, cancellation);
+    List<?> execute(String instanceKey, String metadata, Object[] buffers, Object cancellation) {
+        return (List<?>) execute.call(instanceKey, metadata, buffers, cancellation);
     }
 
     /**

@@ -86,7 +86,7 @@ public final class ModelLoader {
             return partial;
         }
         String moduleKey = python.newKey(name + "_autocomplete");
-        python.loadModule(moduleKey, modelFile, versionDir, modelDir);
+        python.loadModule(moduleKey, modelFile, versionDir, modelDir, name, versionDir.getFileName().toString());
         try {
             if (!python.hasAutoComplete(moduleKey)) {
                 return partial;
@@ -120,7 +120,7 @@ public final class ModelLoader {
                     String instanceName = group.getName() + "_" + i;
                     instanceNames.add(instanceName);
                     String moduleKey = python.newKey(instanceName);
-                    python.loadModule(moduleKey, modelFile, versionDir, modelDir);
+                    python.loadModule(moduleKey, modelFile, versionDir, modelDir, name, versionText);
                     moduleKeys.add(moduleKey);
                     instances.add(python.createInstance(moduleKey, instanceName, name, versionText, versionDir,
                             initializeArgs(configJson, group, instanceName, modelDir, versionText, name)));
@@ -157,18 +157,15 @@ public final class ModelLoader {
         args.put("model_config", configJson);
         args.put("model_instance_kind", instanceKind(group.getKind()));
         args.put("model_instance_name", instanceName);
-        args.put("model_instance_device_id", group.getGpusCount() > 0 ? Integer.toString(group.getGpus(0)) : "0");
+        args.put("model_instance_device_id", "0");
         args.put("model_repository", modelDir.toString());
         args.put("model_version", version);
         args.put("model_name", modelName);
         return args;
     }
 
+    /** KIND_GPU instances run on the CPU here, and the model is told so (it picks its CPU code path). */
     private static String instanceKind(ModelInstanceGroup.Kind kind) {
-        return switch (kind) {
-            case KIND_GPU -> "GPU";
-            case KIND_MODEL -> "MODEL";
-            default -> "CPU";
-        };
+        return kind == ModelInstanceGroup.Kind.KIND_MODEL ? "MODEL" : "CPU";
     }
 }

@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
 /** The protocol-facing view of the server: health, metadata and model lookup with Triton's error texts. */
 public final class RepositoryInferenceService implements InferenceService {
     /** Only what this server implements; perf_analyzer and clients decide by this list. */
-    private static final List<String> EXTENSIONS = List.of("model_configuration", "binary_tensor_data", "parameters");
+    private static final List<String> EXTENSIONS = List.of("classification", "model_configuration", "binary_tensor_data", "parameters",
+            "statistics");
 
     private final ModelRepository repository;
     private final String serverName;
@@ -92,6 +93,12 @@ public final class RepositoryInferenceService implements InferenceService {
             throw TritonException.notFound("Request for unknown model: '" + name + "' has no available versions");
         }
         return ready;
+    }
+
+    @Override
+    public List<ServedModel> readyModels() {
+        return repository.models().values().stream().flatMap(model -> model.versions().stream())
+                .filter(VersionStatus::isReady).map(status -> (ServedModel) status.runtime()).toList();
     }
 
     @Override

@@ -1,0 +1,58 @@
+import dev.jepserve.inference.BatchCancellation;
+import dev.jepserve.inference.BatchResult;
+import dev.jepserve.inference.DataType;
+import dev.jepserve.inference.InferenceRequest;
+import dev.jepserve.inference.Tensor;
+import dev.jepserve.python.PythonEnvironmentProbe;
+import dev.jepserve.python.PythonLogSink;
+import dev.jepserve.python.PythonModelInstance;
+import dev.jepserve.python.PythonRuntime;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The in-process cost of one execute() round trip, Java → Python worker → Java, on the add_sub example with
+ * FP32[4] inputs, without HTTP: where the time goes between the scheduler and the model.
+ * Usage: java -cp target/jepserve.jar:bench/python_hop PythonHopBench <venv> <examples dir>
+ */
+public final class PythonHopBench {
+    public static void main(String[] args) {
+        Path venv = Path.of(args[0]);
+        Path model = Path.of(args[1]).resolve("add_sub");
+        PythonRuntime python = PythonRuntime.start(new PythonEnvironmentProbe("4.3.1").probe(venv), 1,
+                new PythonLogSink(), null);
+        python.loadModule("bench", model.resolve("1/model.py"), model.resolve("1"), model, "add_sub", "1");
+        String config = "{\"output\":[{\"name\":\"OUTPUT0\",\"data_type\":\"TYPE_FP32\"},"
+                + "{\"name\":\"OUTPUT1\",\"data_type\":\"TYPE_FP32\"}]}";
+        PythonModelInstance instance = python.createInstance("bench", "add_sub_0", "add_sub", "1", model.resolve("1"),
+                Map.of("model_config", config));
+        ByteBuffer data = ByteBuffer.allocateDirect(32).order(ByteOrder.LITTLE_ENDIAN);
+        InferenceRequest request = new InferenceRequest("add_sub", -1, "", 0L, 0, 0, Map.of(),
+                List.of(new Tensor("INPUT0", DataType.FP32, new long[] {4}, data.slice(0, 16)),
+                        new Tensor("INPUT1", DataType.FP32, new long[] {4}, data.slice(16, 16))),
+                List.of("OUTPUT0", "OUTPUT1"));
+        int calls = 20_000;
+        for (int round = 0; round < 5; round++) {
+            long pythonInput = 0;
+            long pythonInfer = 0;
+            long pythonOutput = 0;
+            long started = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                BatchResult result = instance.execute(List.of(request), BatchCancellation.none()).join();
+                pythonInput += result.computeInputNanos();
+                pythonInfer += result.computeInferNanos();
+                pythonOutput += result.computeOutputNanos();
+            }
+            double total = (System.nanoTime() - started) / 1e3 / calls;
+            double inPython = (pythonInput + pythonInfer + pythonOutput) / 1e3 / calls;
+            System.out.printf("round %d: %.1f us per execute() round trip; in Python %.1f us (requests %.1f, "
+                    + "model %.1f, outputs %.1f); hand-off and conversion %.1f us%n", round, total, inPython,
+                    pythonInput / 1e3 / calls, pythonInfer / 1e3 / calls, pythonOutput / 1e3 / calls, total - inPython);
+        }
+        System.exit(0);
+    }
+}

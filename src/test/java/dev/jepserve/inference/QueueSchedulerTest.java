@@ -1,0 +1,243 @@
+package dev.jepserve.inference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QueueSchedulerTest {
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopTimers() {
+        timers.shutdownNow();
+    }
+
+    /** An instance whose executions the test completes by hand. */
+    private static final class HeldInstance implements ModelInstance {
+        final LinkedBlockingQueue<Execution> executions = new LinkedBlockingQueue<>();
+
+        record Execution(List<InferenceRequest> batch, BatchCancellation cancellation,
+                         CompletableFuture<BatchResult> result) {
+            void succeed() {
+                List<RequestOutcome> outcomes = new ArrayList<>();
+                for (InferenceRequest request : batch) {
+                    outcomes.add(RequestOutcome.success(new InferenceResponse("m", "1", request.id(), Map.of(), List.of())));
+                }
+                result.complete(new BatchResult(outcomes, 1, 2, 3));
+            }
+        }
+
+        @Override
+        public String name() {
+            return "m_0";
+        }
+
+        @Override
+        public CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation) {
+            CompletableFuture<BatchResult> result = new CompletableFuture<>();
+            executions.add(new Execution(batch, cancellation, result));
+            return result;
+        }
+
+        Execution next() throws InterruptedException {
+            Execution execution = executions.poll(5, TimeUnit.SECONDS);
+            assertThat(execution).as("an execution started").isNotNull();
+            return execution;
+        }
+    }
+
+    private static InferenceRequest request(String id, long... shape) {
+        Tensor x = new Tensor("X", DataType.INT8, shape, ByteBuffer.allocateDirect((int) Tensor.elementCount(shape)));
+        return new InferenceRequest("m", -1, id, 0L, 0, 0, Map.of(), List.of(x), List.of("Y"));
+    }
+
+    private static InferenceRequest timed(String id, long timeoutMicros) {
+        Tensor x = new Tensor("X", DataType.INT8, new long[] {1, 1}, ByteBuffer.allocateDirect(1));
+        return new InferenceRequest("m", -1, id, 0L, 0, timeoutMicros, Map.of(), List.of(x), List.of("Y"));
+    }
+
+    private static BatchPolicy dynamic(int maxBatch, List<Integer> preferred, long delayMicros) {
+        return new BatchPolicy(Integer.MAX_VALUE, maxBatch, preferred, delayMicros * 1000, 0, 0, false, true, Set.of(),
+                true);
+    }
+
+    private static List<String> ids(HeldInstance.Execution execution) {
+        return execution.batch().stream().map(InferenceRequest::id).toList();
+    }
+
+    @Test
+    void defaultSchedulerRunsOneRequestPerCallOnEachIdleInstance() throws Exception {
+        HeldInstance first = new HeldInstance();
+        HeldInstance second = new HeldInstance();
+        QueueScheduler scheduler = new QueueScheduler(List.of(first, second), BatchPolicy.oneRequestPerCall(),
+                InferenceObserver.NONE, timers);
+        CompletableFuture<InferenceResponse> a = scheduler.submit(request("a", 1), 1);
+        CompletableFuture<InferenceResponse> b = scheduler.submit(request("b", 1), 1);
+        CompletableFuture<InferenceResponse> c = scheduler.submit(request("c", 1), 1);
+        HeldInstance.Execution onFirst = first.next();
+        HeldInstance.Execution onSecond = second.next();
+        assertThat(ids(onFirst)).containsExactly("a");
+        assertThat(ids(onSecond)).containsExactly("b");
+        assertThat(first.executions).isEmpty();
+        onFirst.succeed();
+        assertThat(a.get().id()).isEqualTo("a");
+        // The freed instance takes the next request in arrival order.
+        HeldInstance.Execution third = first.next();
+        assertThat(ids(third)).containsExactly("c");
+        third.succeed();
+        onSecond.succeed();
+        assertThat(b.get().id()).isEqualTo("b");
+        assertThat(c.get().id()).isEqualTo("c");
+    }
+
+    @Test
+    void preferredSizeIsSentWithoutWaitingForTheDelay() throws Exception {
+        HeldInstance instance = new HeldInstance();
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), dynamic(8, List.of(4), 60_000_000),
+                InferenceObserver.NONE, timers);
+        // The first three wait (the delay is a minute); the fourth makes the preferred size: all four go.
+        for (String id : List.of("a", "b", "c")) {
+            scheduler.submit(request(id, 1, 1), 1);
+        }
+        assertThat(instance.executions.poll(200, TimeUnit.MILLISECONDS)).isNull();
+        scheduler.submit(request("d", 1, 1), 1);
+        scheduler.submit(request("e", 1, 1), 1);
+        HeldInstance.Execution batch = instance.next();
+        assertThat(ids(batch)).containsExactly("a", "b", "c", "d");
+    }
+
+    @Test
+    void maxBatchSizeAndShapesBoundABatch() throws Exception {
+        HeldInstance instance = new HeldInstance();
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), dynamic(4, List.of(), 0),
+                InferenceObserver.NONE, timers);
+        scheduler.submit(request("busy", 1, 1), 1);
+        HeldInstance.Execution busy = instance.next();
+        scheduler.submit(request("a", 2, 3), 2);
+        scheduler.submit(request("b", 1, 3), 1);
+        scheduler.submit(request("c", 2, 3), 2);   // would exceed 4
+        scheduler.submit(request("d", 1, 5), 1);
+        busy.succeed();
+        HeldInstance.Execution first = instance.next();
+        assertThat(ids(first)).containsExactly("a", "b");
+        first.succeed();
+        // "d" has another item shape: it cannot join "c".
+        HeldInstance.Execution second = instance.next();
+        assertThat(ids(second)).containsExactly("c");
+        second.succeed();
+        assertThat(ids(instance.next())).containsExactly("d");
+    }
+
+    @Test
+    void aPartialBatchLeavesWhenTheOldestHasWaitedTheDelay() throws Exception {
+        HeldInstance instance = new HeldInstance();
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), dynamic(8, List.of(8), 200_000),
+                InferenceObserver.NONE, timers);
+        long started = System.nanoTime();
+        scheduler.submit(request("a", 1, 1), 1);
+        scheduler.submit(request("b", 1, 1), 1);
+        HeldInstance.Execution batch = instance.next();
+        assertThat(ids(batch)).containsExactly("a", "b");
+        assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(150_000_000L);
+    }
+
+    @Test
+    void fullQueueRejectsWithUnavailable() throws Exception {
+        HeldInstance instance = new HeldInstance();
+        BatchPolicy policy = new BatchPolicy(Integer.MAX_VALUE, 1, List.of(), 0, 1, 0, false, true, Set.of(), true);
+        List<FailureReason> failures = new ArrayList<>();
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), policy, recording(failures), timers);
+        scheduler.submit(request("busy", 1, 1), 1);
+        instance.next();
+        scheduler.submit(request("queued", 1, 1), 1);
+        CompletableFuture<InferenceResponse> rejected = scheduler.submit(request("rejected", 1, 1), 1);
+        assertThatThrownBy(rejected::get).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TritonException.class).hasRootCauseMessage("Exceeds maximum queue size");
+        assertThat(failures).containsExactly(FailureReason.REJECTED);
+    }
+
+    @Test
+    void requestTimeoutCancelsAQueuedRequestAndFlagsARunningOne() throws Exception {
+        HeldInstance instance = new HeldInstance();
+        List<FailureReason> failures = new ArrayList<>();
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
+                recording(failures), timers);
+        scheduler.submit(timed("running", 100_000), 1);
+        HeldInstance.Execution running = instance.next();
+        CompletableFuture<InferenceResponse> queued = scheduler.submit(timed("queued", 100_000), 1);
+        assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("Request timeout expired");
+        // The running request's model sees is_cancelled() turn true.
+        assertThat(running.cancellation().isCancelled(0)).isTrue();
+        assertThat(((TritonException) rootCause(queued)).code()).isEqualTo(TritonCode.CANCELLED);
+        assertThat(failures).containsExactly(FailureReason.CANCELED);
+    }
+
+    @Test
+    void aCancelledFutureTakesItsRequestOffTheQueueAndTellsTheRunningModel() throws Exception {
+        HeldInstance instance = new HeldInstance();
+        List<FailureReason> failures = new ArrayList<>();
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
+                recording(failures), timers);
+        CompletableFuture<InferenceResponse> running = scheduler.submit(request("running", 1), 1);
+        HeldInstance.Execution execution = instance.next();
+        CompletableFuture<InferenceResponse> queued = scheduler.submit(request("queued", 1), 1);
+        queued.cancel(false);
+        assertThat(failures).containsExactly(FailureReason.CANCELED);
+        running.cancel(false);
+        assertThat(execution.cancellation().isCancelled(0)).isTrue();
+        execution.succeed();
+        // The dropped request never reaches the model.
+        scheduler.submit(request("after", 1), 1);
+        assertThat(ids(instance.next())).containsExactly("after");
+    }
+
+    private static Throwable rootCause(CompletableFuture<?> future) {
+        try {
+            future.get();
+            throw new AssertionError("expected a failure");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static InferenceObserver recording(List<FailureReason> failures) {
+        return new InferenceObserver() {
+            @Override
+            public void queued() {
+            }
+
+            @Override
+            public void dequeued() {
+            }
+
+            @Override
+            public void executed(int batchSize, long in, long infer, long out) {
+            }
+
+            @Override
+            public void succeeded(int batchSize, long requestNanos, long queueNanos, long in, long infer, long out) {
+            }
+
+            @Override
+            public synchronized void failed(FailureReason reason, long requestNanos) {
+                failures.add(reason);
+            }
+        };
+    }
+}

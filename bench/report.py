@@ -69,10 +69,12 @@ def summary(results):
         out.append("| %s | %s |" % (name, " | ".join(cells)))
 
     out += ["", "## CPU during each run (% of one core; 200 % = both cores)", "",
-            "| series | client | payload | c | server CPU % | client CPU % |", "| --- | --- | --- | --: | --: | --: |"]
+            "| series | client | payload | c | server CPU % | server CPU µs per request | client CPU % |",
+            "| --- | --- | --- | --: | --: | --: | --: |"]
     for (series, client, payload, c), r in runs.items():
-        out.append("| %s | %s | %s | %d | %s | %s |" % (series, client, payload, c, r.get("server_cpu_percent"),
-                                                         r.get("client_cpu_percent", "n/a")))
+        per_request = ("%.0f" % (r["server_cpu_percent"] * 1e4 / r["throughput"])) if "throughput" in r else "n/a"
+        out.append("| %s | %s | %s | %d | %s | %s | %s |" % (series, client, payload, c, r["server_cpu_percent"],
+                                                              per_request, r.get("client_cpu_percent", "n/a")))
 
     out += ["", "## Custom-metric increment cost (inside `execute`, `metric.increment(1.0)`)", "",
             "| server | N per call | ns per increment (median of calls) | every call | empty loop, ns/iter |",
@@ -82,10 +84,11 @@ def summary(results):
                                                       ", ".join("%.0f" % v for v in r["ns_per_call_all"]),
                                                       r["loop_ns_per_iter"]))
 
-    errors = [(k, v) for k, v in results["failures"].items()]
+    errors = list(results["failures"].items())
     errors += [("%s %s %s c=%d" % k, r["error"]) for k, r in runs.items() if "error" in r]
     if errors:
-        out += ["", "## Failures", ""] + ["- **%s**: `%s`" % (k, v.replace("`", "'")) for k, v in errors]
+        out += ["", "## Failures (and perf_analyzer probes)", ""]
+        out += ["- **%s**: `%s`" % (title, text.replace("`", "'")) for title, text in errors]
     return "\n".join(out) + "\n"
 
 

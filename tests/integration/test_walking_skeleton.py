@@ -14,7 +14,7 @@ from tritonclient.utils import InferenceServerException
 from jepserve_process import EXAMPLES, TEST_MODELS, VENV, JepServe, make_repository
 
 MODELS = ["bytes_echo", "optional_input", "batched_scale", "auto_complete_only", "execute_raises", "init_raises",
-          "init_args"]
+          "init_args", "syntax_error"]
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +202,13 @@ def test_initialize_that_raises_leaves_the_model_unavailable(server, client):
         infer_x(client, "init_raises", 1)
     assert error.value.status() == "404"
     assert "has no available versions" in error.value.message()
+
+
+def test_a_model_file_that_does_not_compile_fails_its_load_with_the_python_error(server, client):
+    assert "SyntaxError" in server.output and "syntax_error" in server.output
+    assert not client.is_model_ready("syntax_error")
+    # The other models are unaffected.
+    assert_add_sub_works(client)
 
 
 def test_initialize_receives_the_seven_args(client, server):

@@ -1,7 +1,7 @@
 package dev.jepserve.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jepserve.inference.DataType;
@@ -9,10 +9,8 @@ import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,19 +26,27 @@ import java.util.Set;
  * and in the same order: the JSON header length, the JSON itself, {@code id}, {@code parameters}, every
  * input in order (binary bytes consumed in input order), leftover bytes, then {@code outputs}.
  *
- * <p>All input tensors of one request share one direct, little-endian buffer the request owns, so the body
- * can be released as soon as this returns. Shared-memory parameters are refused.
+ * <p>The JSON header is read in two passes so that large {@code data} arrays never become tree nodes:
+ * {@link InferHeaderReader} checks the syntax of the whole header and builds a tree of everything but the
+ * arrays, which it records as byte spans; while the inputs are checked in order, each span is parsed again,
+ * now that the input's datatype and shape are known, straight into a direct buffer ({@link JsonTensorData}).
+ *
+ * <p>Every tensor's bytes are in direct, little-endian buffers the request owns, so the body can be released as
+ * soon as this returns: binary inputs share one buffer, each JSON input has its own. Shared-memory parameters
+ * are refused.
  */
 public final class InferRequestDecoder {
     /** The binary tensor extension's header: the byte length of the JSON at the start of the body. */
     public static final String HEADER_LENGTH = "Inference-Header-Content-Length";
 
     private final ObjectMapper json;
+    private final InferHeaderReader headerReader;
     private final int maxInputSize;
 
     /** @param maxInputSize the --http-max-input-size limit, also applied to every input decoded from JSON */
     public InferRequestDecoder(int maxInputSize) {
-        this.json = JsonSupport.requestReader(maxInputSize).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.json = JsonSupport.requestReader(maxInputSize);
+        this.headerReader = new InferHeaderReader(json);
         this.maxInputSize = maxInputSize;
     }
 
@@ -56,10 +62,11 @@ public final class InferRequestDecoder {
         if (jsonLength == 0) {
             return RawBinaryInput.decode(target, body);
         }
-        JsonNode root = parse(body, jsonLength);
+        JsonHeaderBytes header = new JsonHeaderBytes(body, body.readerIndex(), jsonLength);
+        JsonNode root = headerReader.read(header);
         String id = parseId(root);
         RequestParameters parameters = RequestParameters.parse(TritonJson.find(root, "parameters"));
-        List<PlannedInput> inputs = planInputs(root, target.modelName(), body.readerIndex() + jsonLength,
+        List<PlannedInput> inputs = planInputs(root, header, target.modelName(), body.readerIndex() + jsonLength,
                 bodyLength - jsonLength);
         Map<String, RequestedOutput> outputs = parseOutputs(root);
         InferenceRequest request = new InferenceRequest(
@@ -93,40 +100,21 @@ public final class InferRequestDecoder {
         return (int) value;
     }
 
-    private JsonNode parse(ByteBuf body, int length) {
-        JsonNode root;
-        try {
-            if (body.hasArray()) {
-                root = json.readTree(body.array(), body.arrayOffset() + body.readerIndex(), length);
-            } else {
-                try (InputStream in = new ByteBufInputStream(body.slice(body.readerIndex(), length))) {
-                    root = json.readTree(in);
-                }
-            }
-        } catch (JsonProcessingException e) {
-            long offset = e.getLocation() != null ? Math.max(0, e.getLocation().getByteOffset()) : 0;
-            throw TritonException.internal("failed to parse the request JSON buffer: " + e.getOriginalMessage()
-                    + " at " + offset);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (root == null || root.isMissingNode()) {
-            throw TritonException.internal("failed to parse the request JSON buffer: The document is empty. at 0");
-        }
-        return root;
-    }
-
     private static String parseId(JsonNode root) {
         JsonNode id = TritonJson.find(root, "id");
         return id == null ? "" : TritonJson.asString(id, "Unable to parse 'id'");
     }
 
-    /** One input, checked and measured; its bytes are copied later into the request's buffer. */
+    /**
+     * One input, checked: either decoded from JSON already ({@code json}) or measured, its binary bytes to be
+     * copied later into the request's buffer from {@code bodyIndex}.
+     */
     private record PlannedInput(String name, DataType type, long[] shape, long byteSize,
-                                int bodyIndex, JsonTensorData json) {
+                                int bodyIndex, ByteBuffer json) {
     }
 
-    private List<PlannedInput> planInputs(JsonNode root, String model, int binaryStart, int binaryLength) {
+    private List<PlannedInput> planInputs(JsonNode root, JsonHeaderBytes header, String model, int binaryStart,
+                                          int binaryLength) {
         JsonNode inputs = TritonJson.memberAsArray(root, "inputs", "Unable to parse 'inputs'");
         List<PlannedInput> planned = new ArrayList<>(inputs.size());
         Set<String> names = new HashSet<>();
@@ -158,7 +146,7 @@ public final class InferRequestDecoder {
             } else if (TritonJson.find(parameters, "shared_memory_region") != null) {
                 throw sharedMemoryUnsupported("input", name);
             } else {
-                planned.add(planJsonInput(input, name, type, shape));
+                planned.add(planJsonInput(input, header, name, type, shape));
             }
         }
         if (consumed != binaryLength) {
@@ -167,19 +155,22 @@ public final class InferRequestDecoder {
         return planned;
     }
 
-    private PlannedInput planJsonInput(JsonNode input, String name, DataType type, long[] shape) {
+    private PlannedInput planJsonInput(JsonNode input, JsonHeaderBytes header, String name, DataType type,
+                                       long[] shape) {
         long count = elementCount(shape);
         if (count == 0) {
             return new PlannedInput(name, type, shape, 0, -1, null); // empty tensor: 'data' is ignored
         }
-        JsonNode data = TritonJson.memberAsArray(input, "data", "Unable to parse 'data'");
-        JsonTensorData parsed = JsonTensorData.parse(name, type, data, count);
-        if (parsed.byteSize() > maxInputSize) {
-            throw TritonException.invalidArg("Input '" + name + "' decoded from JSON has " + parsed.byteSize()
-                    + " bytes, which exceeds the maximum allowed value of " + maxInputSize
-                    + " bytes. Use --http-max-input-size to increase the limit.");
+        JsonSpan span = InferHeaderReader.dataSpan(input);
+        ByteBuffer data;
+        try (JsonParser parser = header.parser(json, span)) {
+            data = JsonTensorData.decode(name, type, count, maxInputSize, parser, span.length());
+        } catch (JsonProcessingException e) {
+            throw InferHeaderReader.malformed(e, span.offset()); // not expected: the first pass read it all
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return new PlannedInput(name, type, shape, parsed.byteSize(), -1, parsed);
+        return new PlannedInput(name, type, shape, data.remaining(), -1, data);
     }
 
     /** Exactly one of 'data', 'binary_data_size', 'shared_memory_region' (Triton's ValidateInputContentType). */
@@ -272,29 +263,31 @@ public final class InferRequestDecoder {
                 + "is not supported by this server; send the data in the request body");
     }
 
-    /** Copies every input into one direct buffer and slices it per input. */
+    /**
+     * Copies the binary inputs into one direct buffer, sliced per input (their bytes are all in the body, so the
+     * total fits an int); JSON inputs keep the buffers they were decoded into.
+     */
     private static List<Tensor> materialize(List<PlannedInput> inputs, ByteBuf body) {
-        long total = 0;
+        int binaryTotal = 0;
         for (PlannedInput input : inputs) {
-            total += input.byteSize();
+            if (input.json() == null) {
+                binaryTotal += (int) input.byteSize();
+            }
         }
-        if (total > Integer.MAX_VALUE) {
-            throw TritonException.invalidArg("inputs of " + total + " bytes in total exceed the largest supported "
-                    + "request (" + Integer.MAX_VALUE + " bytes)");
-        }
-        ByteBuffer all = ByteBuffer.allocateDirect((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer binary = ByteBuffer.allocateDirect(binaryTotal).order(ByteOrder.LITTLE_ENDIAN);
         List<Tensor> tensors = new ArrayList<>(inputs.size());
         int offset = 0;
         for (PlannedInput input : inputs) {
-            int size = (int) input.byteSize();
-            ByteBuffer slice = all.slice(offset, size).order(ByteOrder.LITTLE_ENDIAN);
-            if (input.json() != null) {
-                input.json().writeTo(slice.duplicate());
-            } else if (size > 0) {
-                body.getBytes(input.bodyIndex(), slice.duplicate());
+            ByteBuffer data = input.json();
+            if (data == null) {
+                int size = (int) input.byteSize();
+                data = binary.slice(offset, size).order(ByteOrder.LITTLE_ENDIAN);
+                if (size > 0) {
+                    body.getBytes(input.bodyIndex(), data.duplicate());
+                }
+                offset += size;
             }
-            tensors.add(new Tensor(input.name(), input.type(), input.shape(), slice));
-            offset += size;
+            tensors.add(new Tensor(input.name(), input.type(), input.shape(), data));
         }
         return tensors;
     }

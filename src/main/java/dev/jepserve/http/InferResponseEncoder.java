@@ -36,17 +36,15 @@ public final class InferResponseEncoder {
     public FullHttpResponse encode(InferenceResponse response, OutputEncoding encoding, boolean batching,
                                    ContentCoding coding, ByteBufAllocator alloc) {
         List<EncodedOutput> outputs = new ArrayList<>(response.outputs().size());
-        long binaryBytes = 0;
+        long bodyBytes = 0; // binary outputs exactly, JSON data where its size is predictable
         for (Tensor tensor : response.outputs()) {
             RequestedOutput spec = encoding.forOutput(tensor.name());
             Tensor encoded = spec.isClassification() ? Classification.topK(tensor, spec.classificationCount(), batching)
                     : tensor;
             outputs.add(new EncodedOutput(encoded, spec.binary()));
-            if (spec.binary()) {
-                binaryBytes += encoded.byteSize();
-            }
+            bodyBytes += spec.binary() ? encoded.byteSize() : JsonTensorWriter.sizeHint(encoded);
         }
-        ByteBuf body = alloc.buffer((int) Math.min(Integer.MAX_VALUE - 8, 512 + 128L * outputs.size() + binaryBytes));
+        ByteBuf body = alloc.buffer((int) Math.min(Integer.MAX_VALUE - 8, 512 + 128L * outputs.size() + bodyBytes));
         try {
             writeJson(body, response, outputs);
             int jsonLength = body.readableBytes();
@@ -71,7 +69,8 @@ public final class InferResponseEncoder {
 
     private static void writeJson(ByteBuf body, InferenceResponse response, List<EncodedOutput> outputs)
             throws IOException {
-        try (JsonGenerator gen = JsonSupport.WRITER_FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(body))) {
+        OutputStream out = new ByteBufOutputStream(body);
+        try (JsonGenerator gen = JsonSupport.WRITER_FACTORY.createGenerator(out)) {
             gen.writeStartObject();
             if (response.id() != null && !response.id().isEmpty()) {
                 gen.writeStringField("id", response.id());
@@ -88,14 +87,15 @@ public final class InferResponseEncoder {
             }
             gen.writeArrayFieldStart("outputs");
             for (EncodedOutput output : outputs) {
-                writeOutput(gen, output);
+                writeOutput(gen, out, output);
             }
             gen.writeEndArray();
             gen.writeEndObject();
         }
     }
 
-    private static void writeOutput(JsonGenerator gen, EncodedOutput output) throws IOException {
+    /** @param out the stream {@code gen} writes to, for the tensor data */
+    private static void writeOutput(JsonGenerator gen, OutputStream out, EncodedOutput output) throws IOException {
         Tensor tensor = output.tensor;
         gen.writeStartObject();
         gen.writeStringField("name", tensor.name());
@@ -111,7 +111,7 @@ public final class InferResponseEncoder {
             gen.writeEndObject();
         } else {
             gen.writeFieldName("data");
-            JsonTensorWriter.writeData(gen, tensor);
+            JsonTensorWriter.writeData(gen, out, tensor);
         }
         gen.writeEndObject();
     }

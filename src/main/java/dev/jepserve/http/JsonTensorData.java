@@ -1,9 +1,11 @@
 package dev.jepserve.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.TritonException;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,131 +13,124 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An input tensor's JSON {@code data}: nested or flat arrays of values, row-major. {@link #parse} checks every
- * element's JSON type and the element count against the shape (Triton's texts; INTERNAL, i.e. HTTP 500) and
- * measures the bytes; {@link #writeTo} then stores the values in wire layout.
+ * An input tensor's JSON {@code data}: nested or flat arrays of values, row-major. {@link #decode} streams the
+ * array once, checking every element's JSON type and the element count against the shape (Triton's texts;
+ * INTERNAL, i.e. HTTP 500) while storing the values in wire layout in a new direct buffer. BYTES elements are
+ * collected first, as their size is only known at the end.
  */
 final class JsonTensorData {
     static final String SHAPE_MISMATCH = "Unable to parse 'data': Shape does not match true shape of 'data' field";
 
-    private final DataType type;
-    private final JsonNode data;
-    private final List<byte[]> strings; // BYTES only: every element already UTF-8 encoded
-    private final long byteSize;
-
-    private JsonTensorData(DataType type, JsonNode data, List<byte[]> strings, long byteSize) {
-        this.type = type;
-        this.data = data;
-        this.strings = strings;
-        this.byteSize = byteSize;
+    private JsonTensorData() {
     }
 
     /**
-     * Validates {@code data} for an input of {@code type} that must hold {@code expectedCount} elements.
+     * Decodes {@code data} for an input of {@code type} that must hold {@code expectedCount} elements.
      *
-     * @throws TritonException 400 for FP16/BF16 (not representable in JSON), 500 for type or count mismatches
+     * @param data       a parser over the array alone, before its first token
+     * @param dataLength the array's length in bytes of JSON
+     * @param maxBytes   the --http-max-input-size limit for the decoded bytes
+     * @return a direct little-endian buffer holding exactly the tensor's bytes, positioned at 0
+     * @throws TritonException 400 for FP16/BF16 (not representable in JSON) and for a result over
+     *                         {@code maxBytes}, 500 for type or count mismatches
      */
-    static JsonTensorData parse(String inputName, DataType type, JsonNode data, long expectedCount) {
+    static ByteBuffer decode(String inputName, DataType type, long expectedCount, int maxBytes, JsonParser data,
+                             int dataLength) throws IOException {
         if (type == DataType.FP16 || type == DataType.BF16) {
             throw TritonException.invalidArg("receiving " + type.protocolName() + " data via JSON is not supported. "
                     + "Please use the binary data format for input " + inputName);
         }
         if (type == DataType.BYTES) {
-            List<byte[]> strings = new ArrayList<>();
-            collectStrings(data, strings);
-            if (strings.size() != expectedCount) {
-                throw TritonException.internal(SHAPE_MISMATCH);
-            }
-            return new JsonTensorData(type, data, strings, BytesElements.encodedSize(strings));
+            return decodeStrings(inputName, expectedCount, maxBytes, data);
         }
-        long count = countChecked(data, type, expectedCount, 0);
-        if (count != expectedCount) {
+        int width = type.byteSize();
+        long byteSize = expectedCount > Long.MAX_VALUE / width ? Long.MAX_VALUE : expectedCount * width;
+        // Every element takes at least two bytes of JSON ("1,"): when the array cannot hold the shape's count,
+        // reading it only finds the error, so nothing is reserved for a shape a small body cannot match. Over the
+        // limit, the elements are still read first: a wrong one is reported before the size, as it always was.
+        boolean canMatch = expectedCount <= dataLength / 2;
+        ByteBuffer out = canMatch && byteSize <= maxBytes
+                ? ByteBuffer.allocateDirect((int) byteSize).order(ByteOrder.LITTLE_ENDIAN) : null;
+        readFixedWidth(data, type, expectedCount, out);
+        if (byteSize > maxBytes) {
+            throw tooLarge(inputName, byteSize, maxBytes);
+        }
+        if (out == null) {
+            throw new IllegalStateException(expectedCount + " elements matched in " + dataLength + " bytes of JSON");
+        }
+        return out.flip();
+    }
+
+    /** Checks every leaf, depth-first; stores each at {@code out}'s position when {@code out} is not null. */
+    private static void readFixedWidth(JsonParser data, DataType type, long expected, ByteBuffer out)
+            throws IOException {
+        data.nextToken(); // the opening bracket
+        long seen = 0;
+        for (int depth = 1; depth > 0; ) {
+            JsonToken token = data.nextToken();
+            if (token == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (token == JsonToken.END_ARRAY) {
+                depth--;
+            } else {
+                if (seen >= expected) {
+                    throw TritonException.internal(SHAPE_MISMATCH);
+                }
+                long bits = JsonElement.bits(data, token, type);
+                if (out != null) {
+                    store(out, type.byteSize(), bits);
+                }
+                seen++;
+            }
+        }
+        if (seen != expected) {
             throw TritonException.internal(SHAPE_MISMATCH);
         }
-        return new JsonTensorData(type, data, null, count * type.byteSize());
     }
 
-    long byteSize() {
-        return byteSize;
+    /** The low {@code width} bytes of {@code bits}: the narrowing casts truncate, as Triton's C casts do. */
+    private static void store(ByteBuffer out, int width, long bits) {
+        switch (width) {
+            case 1 -> out.put((byte) bits);
+            case 2 -> out.putShort((short) bits);
+            case 4 -> out.putInt((int) bits);
+            default -> out.putLong(bits);
+        }
     }
 
-    /** Stores the values at the buffer's position (little-endian), advancing it by {@link #byteSize()}. */
-    void writeTo(ByteBuffer destination) {
-        ByteBuffer le = destination.order(ByteOrder.LITTLE_ENDIAN);
-        if (strings != null) {
-            for (byte[] element : strings) {
-                BytesElements.put(le, element);
+    private static ByteBuffer decodeStrings(String inputName, long expectedCount, int maxBytes, JsonParser data)
+            throws IOException {
+        List<byte[]> strings = new ArrayList<>();
+        data.nextToken(); // the opening bracket
+        for (int depth = 1; depth > 0; ) {
+            JsonToken token = data.nextToken();
+            if (token == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (token == JsonToken.END_ARRAY) {
+                depth--;
+            } else if (token == JsonToken.VALUE_STRING) {
+                strings.add(data.getText().getBytes(StandardCharsets.UTF_8));
+            } else {
+                throw TritonJson.failure("Unable to parse 'data'", TritonJson.NOT_STRING);
             }
-        } else {
-            writeValues(data, le);
         }
-    }
-
-    private static void collectStrings(JsonNode node, List<byte[]> out) {
-        if (node.isArray()) {
-            for (JsonNode element : node) {
-                collectStrings(element, out);
-            }
-            return;
-        }
-        if (!node.isTextual()) {
-            throw TritonJson.failure("Unable to parse 'data'", TritonJson.NOT_STRING);
-        }
-        out.add(node.textValue().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Counts leaves depth-first, failing on the first one past the expected count or of the wrong type. */
-    private static long countChecked(JsonNode node, DataType type, long expected, long seen) {
-        if (node.isArray()) {
-            long count = seen;
-            for (JsonNode element : node) {
-                count = countChecked(element, type, expected, count);
-            }
-            return count;
-        }
-        if (seen >= expected) {
+        if (strings.size() != expectedCount) {
             throw TritonException.internal(SHAPE_MISMATCH);
         }
-        String mismatch = typeMismatch(node, type);
-        if (mismatch != null) {
-            throw TritonJson.failure("Unable to parse 'data'", mismatch);
+        long byteSize = BytesElements.encodedSize(strings);
+        if (byteSize > maxBytes) {
+            throw tooLarge(inputName, byteSize, maxBytes);
         }
-        return seen + 1;
+        ByteBuffer out = ByteBuffer.allocateDirect((int) byteSize).order(ByteOrder.LITTLE_ENDIAN);
+        for (byte[] element : strings) {
+            BytesElements.put(out, element);
+        }
+        return out.flip();
     }
 
-    /** Null when the JSON value can be stored as {@code type}, else Triton's complaint. */
-    private static String typeMismatch(JsonNode value, DataType type) {
-        switch (type) {
-            case BOOL:
-                return value.isBoolean() ? null : TritonJson.NOT_BOOLEAN;
-            case UINT8: case UINT16: case UINT32: case UINT64:
-                return TritonJson.isUInt64(value) ? null : TritonJson.NOT_UINT;
-            case INT8: case INT16: case INT32: case INT64:
-                return TritonJson.isInt64(value) ? null : TritonJson.NOT_INT;
-            case FP32: case FP64:
-                return value.isNumber() ? null : TritonJson.NOT_NUMBER;
-            default:
-                throw new IllegalStateException("no JSON form for " + type);
-        }
-    }
-
-    private void writeValues(JsonNode node, ByteBuffer out) {
-        if (node.isArray()) {
-            for (JsonNode element : node) {
-                writeValues(element, out);
-            }
-            return;
-        }
-        // Narrowing casts truncate out-of-range values, as Triton's C casts do.
-        switch (type) {
-            case BOOL -> out.put((byte) (node.booleanValue() ? 1 : 0));
-            case UINT8, INT8 -> out.put((byte) TritonJson.longBits(node));
-            case UINT16, INT16 -> out.putShort((short) TritonJson.longBits(node));
-            case UINT32, INT32 -> out.putInt((int) TritonJson.longBits(node));
-            case UINT64, INT64 -> out.putLong(TritonJson.longBits(node));
-            case FP32 -> out.putFloat((float) node.doubleValue());
-            case FP64 -> out.putDouble(node.doubleValue());
-            default -> throw new IllegalStateException("no JSON form for " + type);
-        }
+    private static TritonException tooLarge(String inputName, long byteSize, int maxBytes) {
+        return TritonException.invalidArg("Input '" + inputName + "' decoded from JSON has " + byteSize
+                + " bytes, which exceeds the maximum allowed value of " + maxBytes
+                + " bytes. Use --http-max-input-size to increase the limit.");
     }
 }

@@ -28,7 +28,7 @@ final class TritonJson {
     }
 
     static JsonNode memberAsArray(JsonNode object, String name, String context) {
-        JsonNode value = requireMember(object, name, context);
+        JsonNode value = member(object, name, context);
         if (!value.isArray()) {
             throw failure(context, NOT_ARRAY);
         }
@@ -36,7 +36,7 @@ final class TritonJson {
     }
 
     static String memberAsString(JsonNode object, String name, String context) {
-        return asString(requireMember(object, name, context), context);
+        return asString(member(object, name, context), context);
     }
 
     static String asString(JsonNode value, String context) {
@@ -87,7 +87,8 @@ final class TritonJson {
         return TritonException.internal(context + ": " + detail);
     }
 
-    private static JsonNode requireMember(JsonNode object, String name, String context) {
+    /** The member, which must exist. */
+    static JsonNode member(JsonNode object, String name, String context) {
         JsonNode value = find(object, name);
         if (value == null) {
             throw failure(context, "attempt to access non-existing object member '" + name + "'");

@@ -499,4 +499,120 @@ class InferRequestDecoderTest {
         assertThat(request.modelName()).isEqualTo("m");
         assertThat(request.modelVersion()).isEqualTo(3);
     }
+
+    // ---- JSON data read in two passes ----------------------------------------------------------------------
+
+    @Test
+    void dataMayComeBeforeDatatypeAndShape() {
+        Tensor tensor = only(decode("{\"inputs\":[{\"data\":[[1,2],[3,-4]],\"name\":\"X\",\"shape\":[2,2],"
+                + "\"datatype\":\"INT16\"}]}"));
+        assertThat(tensor.shape()).containsExactly(2, 2);
+        assertThat(bytesOf(tensor)).containsExactly(1, 0, 2, 0, 3, 0, 0xfc, 0xff);
+    }
+
+    @Test
+    void theLastOfDuplicateMembersCounts() {
+        String prefix = "{\"inputs\":[{\"name\":\"X\",\"datatype\":\"INT8\",\"shape\":[2],";
+        assertThat(bytesOf(only(decode(prefix + "\"data\":[1,2],\"data\":[3,4]}]}")))).containsExactly(3, 4);
+        assertFailure(() -> decode(prefix + "\"data\":[1,2],\"data\":5}]}"), TritonCode.INTERNAL,
+                "Unable to parse 'data': attempt to access JSON non-array as array");
+    }
+
+    @Test
+    void jsonInputsAreDecodedIntoDirectBuffersOfTheirOwn() {
+        String json = "{\"inputs\":[{\"name\":\"A\",\"datatype\":\"INT32\",\"shape\":[2],\"data\":[1,2]},"
+                + "{\"name\":\"B\",\"datatype\":\"BOOL\",\"shape\":[1],\"data\":[true]}]}";
+        List<Tensor> inputs = decode(json).request().inputs();
+        assertThat(inputs.get(0).data().isDirect()).isTrue();
+        assertThat(inputs.get(0).data().capacity()).isEqualTo(8);
+        assertThat(inputs.get(1).data().isDirect()).isTrue();
+        assertThat(bytesOf(inputs.get(1))).containsExactly(1);
+    }
+
+    @Test
+    void spansAreFoundWhereverTheHeaderStartsInTheBody() {
+        String json = input("X", "FP64", "[3]", "[0.5, -1e300, 7]");
+        byte[] expected = le(24).putDouble(0.5).putDouble(-1e300).putDouble(7).array();
+        byte[] padded = utf8("pad" + json + "tail");
+        ByteBuf offsetInArray = Unpooled.wrappedBuffer(padded).slice(3, utf8(json).length);
+        ByteBuf readerIndexMoved = Unpooled.wrappedBuffer(padded, 0, 3 + utf8(json).length).skipBytes(3);
+        ByteBuf direct = Unpooled.directBuffer().writeBytes(padded, 0, 3 + utf8(json).length).skipBytes(3);
+        for (ByteBuf body : List.of(offsetInArray, readerIndexMoved, direct)) {
+            assertThat(bytesOf(only(decoder.decode(TARGET, body, null)))).as(body.toString()).containsExactly(expected);
+        }
+        direct.release();
+    }
+
+    @Test
+    void syntaxErrorsInDataComeFirstWithTheirOffsetInTheHeader() {
+        assertFailure(() -> decode("{\"id\":5,\"inputs\":[{\"name\":\"X\",\"datatype\":\"FP32\",\"shape\":[2],"
+                + "\"data\":[01,2]}]}"), TritonCode.INTERNAL,
+                "failed to parse the request JSON buffer: Invalid numeric value: Leading zeroes not allowed at 69");
+    }
+
+    @Test
+    void trailingTokensAfterTheHeader() {
+        assertFailure(() -> decode("{\"inputs\":[]} 1"), TritonCode.INTERNAL,
+                "failed to parse the request JSON buffer: Trailing token (of type VALUE_NUMBER_INT) found after value "
+                        + "(bound as `com.fasterxml.jackson.databind.JsonNode`): not allowed as per "
+                        + "`DeserializationFeature.FAIL_ON_TRAILING_TOKENS` at 14");
+        assertFailure(() -> decode("[1]{"), TritonCode.INTERNAL,
+                "failed to parse the request JSON buffer: Trailing token (of type START_OBJECT) found after value "
+                        + "(bound as `com.fasterxml.jackson.databind.JsonNode`): not allowed as per "
+                        + "`DeserializationFeature.FAIL_ON_TRAILING_TOKENS` at 3");
+    }
+
+    @Test
+    void aWrongElementTypeComesBeforeTheSizeLimit() {
+        InferRequestDecoder small = new InferRequestDecoder(16);
+        TritonException e = failure(() -> small.decode(TARGET, body(input("X", "INT64", "[3]", "[1,2,true]"),
+                new byte[0]), null));
+        assertThat(e.code()).isEqualTo(TritonCode.INTERNAL);
+        assertThat(e.getMessage()).isEqualTo(
+                "Unable to parse 'data': attempt to access JSON non-signed-integer as signed-integer");
+    }
+
+    @Test
+    void aShapeLargerThanTheDataCanHold() {
+        for (String shape : List.of("[100000]", "[100000000000]", "[4294967296,4294967296]")) {
+            assertFailure(() -> decode(input("X", "INT64", shape, "[1]")), TritonCode.INTERNAL,
+                    "Unable to parse 'data': Shape does not match true shape of 'data' field");
+        }
+    }
+
+    @Test
+    void elementCountAndTypeAreCheckedInTheOrderTheyWereBefore() {
+        // Fixed-width elements: the count as elements arrive; BYTES: every element's type, then the count.
+        assertFailure(() -> decode(input("X", "INT8", "[1]", "[1,2,\"x\"]")), TritonCode.INTERNAL,
+                "Unable to parse 'data': Shape does not match true shape of 'data' field");
+        assertFailure(() -> decode(input("S", "BYTES", "[1]", "[\"a\",\"b\",1]")), TritonCode.INTERNAL,
+                "Unable to parse 'data': attempt to access JSON non-string as string");
+        assertFailure(() -> decode(input("X", "INT8", "[3]", "[1,{\"a\":[2]},3]")), TritonCode.INTERNAL,
+                "Unable to parse 'data': attempt to access JSON non-signed-integer as signed-integer");
+        assertFailure(() -> decode(input("X", "FP32", "[2]", "[1,null]")), TritonCode.INTERNAL,
+                "Unable to parse 'data': attempt to access JSON non-number as double");
+    }
+
+    @Test
+    void integersBecomeFloatingPointThroughDouble() {
+        ByteBuffer fp32 = only(decode(input("X", "FP32", "[3]", "[16777217,18446744073709551617,-0]"))).data()
+                .order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(fp32.getFloat(0)).isEqualTo(16777216f);
+        assertThat(fp32.getFloat(4)).isEqualTo((float) 18446744073709551617.0);
+        assertThat(Float.floatToRawIntBits(fp32.getFloat(8))).as("integer -0 is +0.0").isZero();
+        ByteBuffer fp64 = only(decode(input("X", "FP64", "[2]", "[9007199254740993,123456789012345678901234567890]")))
+                .data().order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(fp64.getDouble(0)).isEqualTo(9007199254740992.0);
+        assertThat(fp64.getDouble(8)).isEqualTo(new java.math.BigInteger("123456789012345678901234567890").doubleValue());
+    }
+
+    @Test
+    void unsignedAndSignedRanges() {
+        assertFailure(() -> decode(input("X", "UINT64", "[1]", "[18446744073709551616]")), TritonCode.INTERNAL,
+                "Unable to parse 'data': attempt to access JSON non-unsigned-integer as unsigned-integer");
+        assertFailure(() -> decode(input("X", "INT8", "[1]", "[NaN]")), TritonCode.INTERNAL,
+                "Unable to parse 'data': attempt to access JSON non-signed-integer as signed-integer");
+        assertThat(bytesOf(only(decode(input("X", "UINT16", "[2]", "[65536,9223372036854775808]")))))
+                .containsExactly(0, 0, 0, 0);
+    }
 }

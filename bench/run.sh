@@ -2,7 +2,7 @@
 # Reproduces every benchmark in one run (about 10 minutes), one server at a time, all load on 127.0.0.1:
 # installs the bench tools (bench/setup.sh), builds target/jepserve.jar if it is missing or stale, then runs
 # bench/bench.py, which writes bench/results/raw/ (raw outputs), results.json and summary.md.
-# JEPSERVE_PYTHON: the project's Python venv (default .venv at the project root, then /work/main/.venv).
+# JEPSERVE_PYTHON: the project's Python venv (default .venv at the project root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench/setup.sh

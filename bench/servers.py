@@ -30,7 +30,7 @@ class ServerFailed(RuntimeError):
 
 
 def project_python():
-    for candidate in (os.environ.get("JEPSERVE_PYTHON"), ROOT / ".venv", Path("/work/main/.venv")):
+    for candidate in (os.environ.get("JEPSERVE_PYTHON"), ROOT / ".venv"):
         if candidate and (Path(candidate) / "bin" / "python").exists():
             return str(candidate)
     raise ServerFailed("no project Python venv found; set JEPSERVE_PYTHON")

@@ -5,7 +5,7 @@
 #     glibc 2.36, so pip will not install it for this platform: it is fetched with --platform and run through
 #     the dynamic loader of Debian 13's libc6/libstdc++6, unpacked (not installed) under bench/.venv/trixie;
 #   - wrk (Debian package, unpacked under bench/.venv/debroot) to drive MLServer, which perf_analyzer cannot.
-# Usage: bench/setup.sh   (JEPSERVE_PYTHON: the project's Python venv, default .venv, then /work/main/.venv)
+# Usage: bench/setup.sh   (JEPSERVE_PYTHON: the project's Python venv, default .venv)
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 VENV="$BENCH/.venv"
@@ -17,7 +17,7 @@ BOOKWORM_DEBS="wrk=4.1.0-3+b2 libluajit2-5.1-2=2.1-20230119-1"
 
 project_python() {
   local candidate
-  for candidate in "${JEPSERVE_PYTHON:-}" "$BENCH/../.venv" /work/main/.venv; do
+  for candidate in "${JEPSERVE_PYTHON:-}" "$BENCH/../.venv"; do
     if [[ -n "$candidate" && -x "$candidate/bin/python" ]]; then echo "$candidate"; return; fi
   done
   echo "setup: no project Python venv found; set JEPSERVE_PYTHON" >&2

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * venv. Skipped when the venv is absent.
  */
 class TritonClientCompatibilityTest {
-    private static final Path PYTHON = Path.of(System.getProperty("jepserve.python", "/work/main/.venv/bin/python"));
+    private static final Path PYTHON = Path.of(System.getProperty("jepserve.python", ".venv/bin/python"));
 
     private static final String SCRIPT = """
             import asyncio, sys

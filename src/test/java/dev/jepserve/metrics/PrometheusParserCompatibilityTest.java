@@ -34,7 +34,7 @@ class PrometheusParserCompatibilityTest {
     void wholeScrapeParses() throws Exception {
         Path python = findPython();
         assumeTrue(python != null, "skipped: no project Python with prometheus_client (.venv/bin/python, "
-                + "/work/main/.venv/bin/python or -Djepserve.python=...)");
+                + ".venv/bin/python or -Djepserve.python=...)");
 
         MetricsRegistry registry = new MetricsRegistry(
                 MetricsOptions.defaults().withConfig(List.of("histogram_latencies=true")));
@@ -86,7 +86,7 @@ class PrometheusParserCompatibilityTest {
 
     private static Path findPython() {
         String configured = System.getProperty("jepserve.python", System.getenv("JEPSERVE_PYTHON"));
-        return Stream.of(configured, ".venv/bin/python", "/work/main/.venv/bin/python")
+        return Stream.of(configured, ".venv/bin/python")
                 .filter(candidate -> candidate != null && !candidate.isEmpty())
                 .map(Path::of)
                 .filter(Files::isExecutable)

@@ -1,5 +1,6 @@
 package dev.jepserve.http;
 
+import dev.jepserve.inference.BytesElements;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.jepserve.inference.DataType;

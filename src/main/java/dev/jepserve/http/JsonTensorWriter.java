@@ -1,5 +1,6 @@
 package dev.jepserve.http;
 
+import dev.jepserve.inference.BytesElements;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.Tensor;

@@ -1,5 +1,6 @@
 package dev.jepserve.http;
 
+import dev.jepserve.inference.BytesElements;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInput;
 import dev.jepserve.inference.DataType;

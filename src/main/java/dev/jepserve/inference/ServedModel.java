@@ -16,9 +16,22 @@ public interface ServedModel {
     /** The statistics extension's numbers for this version. */
     ModelStatistics statistics();
 
+    /** Whether the model is decoupled (model_transaction_policy.decoupled): any number of responses per request. */
+    default boolean isDecoupled() {
+        return config().getModelTransactionPolicy().getDecoupled();
+    }
+
     /**
-     * Validates the request against the config and schedules it. The future completes with the response,
-     * or exceptionally with a {@link TritonException}; every accepted request is answered.
+     * Validates the request against the config and schedules it. Every request gets its answers through the
+     * sink, ending with a final one: a refused request at once (before this returns), an accepted one later.
      */
-    CompletableFuture<InferenceResponse> infer(InferenceRequest request);
+    RequestHandle infer(InferenceRequest request, ResponseSink sink);
+
+    /**
+     * For callers that want exactly one answer: the future completes with the first response, or
+     * exceptionally with a {@link TritonException}; cancelling it cancels the request.
+     */
+    default CompletableFuture<InferenceResponse> infer(InferenceRequest request) {
+        return SingleResponseFuture.submit(this, request);
+    }
 }

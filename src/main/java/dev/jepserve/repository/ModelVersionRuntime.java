@@ -5,7 +5,9 @@ import dev.jepserve.config.proto.ModelOutput;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.ModelStatistics;
+import dev.jepserve.inference.RequestHandle;
 import dev.jepserve.inference.RequestValidator;
+import dev.jepserve.inference.ResponseSink;
 import dev.jepserve.inference.Scheduler;
 import dev.jepserve.inference.ServedModel;
 import dev.jepserve.inference.TritonException;
@@ -59,7 +61,21 @@ public final class ModelVersionRuntime implements ServedModel {
     }
 
     @Override
-    public CompletableFuture<InferenceResponse> infer(InferenceRequest request) {
+    public RequestHandle infer(InferenceRequest request, ResponseSink sink) {
+        CompletableFuture<InferenceResponse> answer = submit(request);
+        answer.whenComplete((response, error) -> {
+            if (error == null) {
+                sink.send(response, true);
+            } else {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                sink.fail(cause instanceof TritonException triton ? triton
+                        : TritonException.internal(String.valueOf(cause.getMessage())), true);
+            }
+        });
+        return () -> answer.cancel(false);
+    }
+
+    private CompletableFuture<InferenceResponse> submit(InferenceRequest request) {
         int batchSize;
         try {
             RequestValidator.validate(request, config);

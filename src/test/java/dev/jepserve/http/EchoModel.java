@@ -77,9 +77,25 @@ final class EchoModel implements ServedModel {
     }
 
     @Override
-    public CompletableFuture<InferenceResponse> infer(InferenceRequest request) {
+    public dev.jepserve.inference.RequestHandle infer(InferenceRequest request,
+                                                      dev.jepserve.inference.ResponseSink sink) {
         lastRequest.set(request);
-        return CompletableFuture.supplyAsync(() -> answer(request), executor);
+        return deliver(CompletableFuture.supplyAsync(() -> answer(request), executor), sink);
+    }
+
+    /** Delivers a future's outcome to the sink; the handle cancels the future. */
+    static dev.jepserve.inference.RequestHandle deliver(CompletableFuture<InferenceResponse> answer,
+                                                        dev.jepserve.inference.ResponseSink sink) {
+        answer.whenComplete((response, error) -> {
+            if (error == null) {
+                sink.send(response, true);
+            } else {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                sink.fail(cause instanceof TritonException triton ? triton
+                        : TritonException.internal(String.valueOf(cause)), true);
+            }
+        });
+        return () -> answer.cancel(false);
     }
 
     private InferenceResponse answer(InferenceRequest request) {

@@ -63,9 +63,10 @@ final class GateModel implements ServedModel {
     }
 
     @Override
-    public CompletableFuture<InferenceResponse> infer(InferenceRequest request) {
+    public dev.jepserve.inference.RequestHandle infer(InferenceRequest request,
+                                                      dev.jepserve.inference.ResponseSink sink) {
         CompletableFuture<InferenceResponse> answer = new CompletableFuture<>();
         pending.add(new Pending(request, answer));
-        return answer;
+        return EchoModel.deliver(answer, sink);
     }
 }

@@ -1,4 +1,4 @@
-package dev.jepserve.http;
+package dev.jepserve.inference;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

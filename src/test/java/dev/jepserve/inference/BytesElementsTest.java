@@ -1,4 +1,4 @@
-package dev.jepserve.http;
+package dev.jepserve.inference;
 
 import org.junit.jupiter.api.Test;
 

@@ -124,7 +124,10 @@ final class ServerParts {
                               long computeInferNanos, long computeOutputNanos) {
             metrics.requestSucceeded(batchSize, requestNanos, queueNanos, computeInputNanos, computeInferNanos,
                     computeOutputNanos);
-            // Without decoupled models, the first response is the only one.
+        }
+
+        @Override
+        public void firstResponse(long requestNanos) {
             metrics.firstResponse(requestNanos);
         }
 

@@ -24,6 +24,10 @@ public interface InferenceObserver {
     /** A request failed after it was accepted. */
     void failed(FailureReason reason, long requestNanos);
 
+    /** A request got its first response (or error), {@code requestNanos} after it arrived. */
+    default void firstResponse(long requestNanos) {
+    }
+
     /** Tells both observers everything, first then second. */
     static InferenceObserver both(InferenceObserver first, InferenceObserver second) {
         return new InferenceObserver() {
@@ -59,6 +63,12 @@ public interface InferenceObserver {
             public void failed(FailureReason reason, long requestNanos) {
                 first.failed(reason, requestNanos);
                 second.failed(reason, requestNanos);
+            }
+
+            @Override
+            public void firstResponse(long requestNanos) {
+                first.firstResponse(requestNanos);
+                second.firstResponse(requestNanos);
             }
         };
     }

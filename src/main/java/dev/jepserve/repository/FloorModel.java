@@ -5,16 +5,15 @@ import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInput;
 import dev.jepserve.config.proto.ModelInstanceGroup;
 import dev.jepserve.config.proto.ModelOutput;
-import dev.jepserve.inference.BatchCancellation;
 import dev.jepserve.inference.BatchPolicy;
-import dev.jepserve.inference.BatchResult;
+import dev.jepserve.inference.ExecutionTimes;
 import dev.jepserve.inference.InferenceObserver;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.ModelInstance;
 import dev.jepserve.inference.ModelStatistics;
 import dev.jepserve.inference.QueueScheduler;
-import dev.jepserve.inference.RequestOutcome;
+import dev.jepserve.inference.ScheduledRequest;
 import dev.jepserve.inference.Tensor;
 
 import java.nio.ByteBuffer;
@@ -84,14 +83,13 @@ public final class FloorModel {
         }
 
         @Override
-        public CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation) {
+        public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
             return CompletableFuture.supplyAsync(() -> {
                 long started = System.nanoTime();
-                List<RequestOutcome> outcomes = new ArrayList<>(batch.size());
-                for (InferenceRequest request : batch) {
-                    outcomes.add(RequestOutcome.success(addSub(request)));
+                for (ScheduledRequest request : batch) {
+                    request.send(addSub(request.request()), true);
                 }
-                return new BatchResult(outcomes, 0, System.nanoTime() - started, 0);
+                return new ExecutionTimes(0, System.nanoTime() - started, 0);
             }, executor);
         }
 

@@ -123,7 +123,8 @@ public final class ModelLoader {
                     python.loadModule(moduleKey, modelFile, versionDir, modelDir, name, versionText);
                     moduleKeys.add(moduleKey);
                     instances.add(python.createInstance(moduleKey, instanceName, name, versionText, versionDir,
-                            initializeArgs(configJson, group, instanceName, modelDir, versionText, name)));
+                            initializeArgs(configJson, group, instanceName, modelDir, versionText, name),
+                            config.getModelTransactionPolicy().getDecoupled()));
                 }
             }
         } catch (TritonException e) {

@@ -68,11 +68,22 @@ class ResponseMessage(NamedTuple):
     error: Optional[ErrorMessage]
 
     def to_json(self):
-        error = "null" if self.error is None else json.dumps({"code": self.error.code, "message": self.error.message})
-        outputs = json.dumps([{"name": o.name, "datatype": o.datatype, "shape": list(o.shape)} for o in self.outputs])
-        return '{"request":%d,"final":%s,"empty":%s,"outputs":%s,"parameters":%s,"error":%s}' % (
+        # Written by hand: this runs once per response, and json.dumps of the nested lists costs more.
+        error = "null" if self.error is None else '{"code":%d,"message":%s}' % (self.error.code,
+                                                                               json.dumps(self.error.message))
+        outputs = ",".join('{"name":%s,"datatype":%d,"shape":[%s]}' % (_quoted(o.name), o.datatype,
+                                                                        ",".join(map(str, o.shape)))
+                           for o in self.outputs)
+        return '{"request":%d,"final":%s,"empty":%s,"outputs":[%s],"parameters":%s,"error":%s}' % (
             self.request, "true" if self.final else "false", "true" if self.empty else "false", outputs,
             self.parameters_json or "{}", error)
+
+
+def _quoted(text):
+    """A JSON string literal; plain names (the usual tensor names) skip the general encoder."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'
+    return json.dumps(text)
 
 
 class ExecutionDoneMessage(NamedTuple):
@@ -83,4 +94,4 @@ class ExecutionDoneMessage(NamedTuple):
     compute_output_ns: int
 
     def to_json(self):
-        return json.dumps(self._asdict())
+        return '{"batch":%d,"compute_input_ns":%d,"compute_infer_ns":%d,"compute_output_ns":%d}' % self

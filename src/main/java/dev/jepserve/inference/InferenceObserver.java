@@ -28,6 +28,13 @@ public interface InferenceObserver {
     default void firstResponse(long requestNanos) {
     }
 
+    /**
+     * Response number {@code index} (from 0) of a request went out, {@code nanos} after the previous one (or
+     * after its execution started, for the first): what the statistics' response_stats count.
+     */
+    default void responded(int index, ResponseKind kind, long nanos) {
+    }
+
     /** Tells both observers everything, first then second. */
     static InferenceObserver both(InferenceObserver first, InferenceObserver second) {
         return new InferenceObserver() {
@@ -69,6 +76,12 @@ public interface InferenceObserver {
             public void firstResponse(long requestNanos) {
                 first.firstResponse(requestNanos);
                 second.firstResponse(requestNanos);
+            }
+
+            @Override
+            public void responded(int index, ResponseKind kind, long nanos) {
+                first.responded(index, kind, nanos);
+                second.responded(index, kind, nanos);
             }
         };
     }

@@ -24,6 +24,8 @@ public final class ScheduledRequest {
     // Guarded by this.
     private boolean finalSent;
     private boolean anyResponse;
+    private int responseCount;
+    private long lastResponseNanos;
     private boolean succeeded;
     private long finishedNanos;
     private long startedNanos;
@@ -95,7 +97,7 @@ public final class ScheduledRequest {
      * @return false when the request already had its final answer (nothing is sent)
      */
     public boolean send(InferenceResponse response, boolean isFinal) {
-        if (!record(true, isFinal)) {
+        if (!record(response == null ? ResponseKind.EMPTY : ResponseKind.SUCCESS, isFinal)) {
             return false;
         }
         sink.send(response, isFinal);
@@ -105,7 +107,8 @@ public final class ScheduledRequest {
 
     /** Sends an error response; see {@link #send}. */
     public boolean fail(TritonException error, boolean isFinal) {
-        if (!record(false, isFinal)) {
+        boolean cancelled = error.code() == TritonCode.CANCELLED || isCancelled();
+        if (!record(cancelled ? ResponseKind.CANCEL : ResponseKind.FAIL, isFinal)) {
             return false;
         }
         sink.fail(error, isFinal);
@@ -113,9 +116,11 @@ public final class ScheduledRequest {
         return true;
     }
 
-    /** Records a response before it goes out; counts the first one. */
-    private boolean record(boolean success, boolean isFinal) {
+    /** Records a response before it goes out; counts the first one and each one's kind. */
+    private boolean record(ResponseKind kind, boolean isFinal) {
         boolean first;
+        int index;
+        long sincePrevious;
         long now = System.nanoTime();
         synchronized (this) {
             if (finalSent) {
@@ -123,15 +128,19 @@ public final class ScheduledRequest {
             }
             first = !anyResponse;
             anyResponse = true;
+            index = responseCount++;
+            sincePrevious = now - (first ? startedNanos : lastResponseNanos);
+            lastResponseNanos = now;
             if (isFinal) {
                 finalSent = true;
-                succeeded = success;
+                succeeded = kind == ResponseKind.SUCCESS || kind == ResponseKind.EMPTY;
                 finishedNanos = now;
             }
         }
         if (first) {
             observer.firstResponse(now - enqueuedNanos);
         }
+        observer.responded(index, kind, sincePrevious);
         return true;
     }
 

@@ -224,6 +224,45 @@ class QueueSchedulerTest {
         }
     }
 
+    @Test
+    void responsesSentAfterExecuteReturnedReachTheSinkAndAreCountedByIndex() throws Exception {
+        HeldInstance instance = new HeldInstance();
+        ModelStatistics statistics = new ModelStatistics();
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
+                statistics, timers);
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ResponseSink sink = new ResponseSink() {
+            @Override
+            public void send(InferenceResponse response, boolean isFinal) {
+                received.add((response == null ? "empty" : response.id()) + (isFinal ? "/final" : ""));
+            }
+
+            @Override
+            public void fail(TritonException error, boolean isFinal) {
+                received.add(error.getMessage() + (isFinal ? "/final" : ""));
+            }
+        };
+        scheduler.submit(request("a", 1), 1, sink);
+        HeldInstance.Execution execution = instance.next();
+        ScheduledRequest running = execution.batch().get(0);
+        // execute() returns before any response (a decoupled model): the instance is free for the next request.
+        execution.result().complete(new ExecutionTimes(1, 2, 3));
+        submit(scheduler, request("b", 1), 1);
+        instance.next().succeed();
+        InferenceResponse part = new InferenceResponse("m", "1", "a", Map.of(), List.of());
+        assertThat(running.send(part, false)).isTrue();
+        assertThat(running.fail(new TritonException(TritonCode.INVALID_ARG, "bad part"), false)).isTrue();
+        assertThat(running.send(null, true)).isTrue();
+        assertThat(running.send(part, true)).as("nothing after the final response").isFalse();
+        assertThat(received).containsExactly("a", "bad part", "empty/final");
+        ModelStatistics.Snapshot snapshot = statistics.snapshot();
+        assertThat(snapshot.success().count()).isEqualTo(2);
+        assertThat(snapshot.responseStats()).extracting(ModelStatistics.ResponseStats::index).containsExactly(0, 1, 2);
+        assertThat(snapshot.responseStats().get(0).success().count()).isEqualTo(2);
+        assertThat(snapshot.responseStats().get(1).fail().count()).isEqualTo(1);
+        assertThat(snapshot.responseStats().get(2).emptyResponse().count()).isEqualTo(1);
+    }
+
     private static InferenceObserver recording(List<FailureReason> failures) {
         return new InferenceObserver() {
             @Override

@@ -8,17 +8,21 @@ import dev.jepserve.metrics.CpuMetricsPoller;
 import dev.jepserve.metrics.MetricsOptions;
 import dev.jepserve.metrics.MetricsRegistry;
 import dev.jepserve.python.InProcessPythonBackend;
+import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
 import dev.jepserve.python.PythonRuntime;
 import dev.jepserve.repository.FloorModel;
+import dev.jepserve.repository.IsolationChoice;
 import dev.jepserve.repository.ModelLoader;
 import dev.jepserve.repository.ModelLoaderOptions;
 import dev.jepserve.repository.ModelRepository;
 import dev.jepserve.repository.ModelTable;
 import dev.jepserve.repository.ModelVersionFactory;
 import dev.jepserve.repository.RepositoryInferenceService;
+import dev.jepserve.stub.StubLaunch;
+import dev.jepserve.stub.StubProcessBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,11 +77,17 @@ public final class Server implements AutoCloseable {
         }
         startMetricsEndpoint();
 
-        PythonRuntime python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(), metrics.customMetrics());
+        PythonCallbacks callbacks = new PythonCallbacks();
+        PythonRuntime python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
+                metrics.customMetrics(), callbacks);
         shutdown.onStop("Python runtime", remaining -> python.close());
 
         ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers);
-        ModelLoader loader = new ModelLoader(new InProcessPythonBackend(python, metrics.customMetrics()::releaseOwner),
+        InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
+                metrics.customMetrics()::releaseOwner);
+        StubProcessBackend stubs = new StubProcessBackend(
+                StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion()), callbacks, inProcess, timers);
+        ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs, IsolationChoice.Isolation.INPROCESS),
                 versions, new ModelLoaderOptions(options.autoCompleteConfig()));
         ModelRepository repository = new ModelRepository(options.modelRepositories(), loader);
         shutdown.onStop("models", repository::unloadAll);

@@ -4,6 +4,7 @@ import dev.jepserve.config.proto.ModelConfig;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The seam for model backends: loads the instances of one model version (in-process Python today; stub
@@ -33,7 +34,13 @@ public interface ModelBackend {
      * The instances of one loaded version.
      *
      * @param release finalizes the instances and frees what they hold; runs once, after their requests drained
+     * @param healthy whether every instance can serve (a stub process that died cannot): the version is ready
+     *                only while this holds
      */
-    record LoadedInstances(List<? extends ModelInstance> instances, Runnable release) {
+    record LoadedInstances(List<? extends ModelInstance> instances, Runnable release, BooleanSupplier healthy) {
+        /** Instances that stay healthy as long as the server runs (in-process ones). */
+        public LoadedInstances(List<? extends ModelInstance> instances, Runnable release) {
+            this(instances, release, () -> true);
+        }
     }
 }

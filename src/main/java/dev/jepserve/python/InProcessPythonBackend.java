@@ -11,9 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -24,14 +22,18 @@ public final class InProcessPythonBackend implements ModelBackend {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessPythonBackend.class);
 
     private final PythonRuntime python;
+    private final PythonCallbacks callbacks;
     private final Consumer<String> releaseCustomMetrics;
 
     /**
+     * @param callbacks            the callbacks {@code python} was started with
      * @param releaseCustomMetrics drops the custom metric series an instance (by name) still holds; run after
      *                             its Python object is gone, as a safety net for objects kept alive elsewhere
      */
-    public InProcessPythonBackend(PythonRuntime python, Consumer<String> releaseCustomMetrics) {
+    public InProcessPythonBackend(PythonRuntime python, PythonCallbacks callbacks,
+                                  Consumer<String> releaseCustomMetrics) {
         this.python = python;
+        this.callbacks = callbacks;
         this.releaseCustomMetrics = releaseCustomMetrics;
     }
 
@@ -85,9 +87,10 @@ public final class InProcessPythonBackend implements ModelBackend {
                     String moduleKey = python.newKey(instanceName);
                     python.loadModule(moduleKey, modelFile, source.versionDir(), source.modelDir(), name, version);
                     moduleKeys.add(moduleKey);
-                    instances.add(python.createInstance(moduleKey, instanceName, name, version, source.versionDir(),
-                            initializeArgs(configJson, group, instanceName, source.modelDir(), version, name),
-                            decoupled));
+                    String instanceKey = python.createInstance(moduleKey, instanceName, name, version,
+                            source.versionDir(), InitializeArgs.of(configJson, group, instanceName,
+                                    source.modelDir(), version, name), decoupled);
+                    instances.add(new PythonModelInstance(instanceKey, instanceName, name, version, python, callbacks));
                 }
             }
         } catch (TritonException e) {
@@ -95,24 +98,5 @@ public final class InProcessPythonBackend implements ModelBackend {
             throw e;
         }
         return new LoadedInstances(instances, release);
-    }
-
-    /** The 7 string keys Triton passes to initialize(args). */
-    private static Map<String, String> initializeArgs(String configJson, ModelInstanceGroup group, String instanceName,
-                                                      Path modelDir, String version, String modelName) {
-        Map<String, String> args = new LinkedHashMap<>();
-        args.put("model_config", configJson);
-        args.put("model_instance_kind", instanceKind(group.getKind()));
-        args.put("model_instance_name", instanceName);
-        args.put("model_instance_device_id", "0");
-        args.put("model_repository", modelDir.toString());
-        args.put("model_version", version);
-        args.put("model_name", modelName);
-        return args;
-    }
-
-    /** KIND_GPU instances run on the CPU here, and the model is told so (it picks its CPU code path). */
-    private static String instanceKind(ModelInstanceGroup.Kind kind) {
-        return kind == ModelInstanceGroup.Kind.KIND_MODEL ? "MODEL" : "CPU";
     }
 }

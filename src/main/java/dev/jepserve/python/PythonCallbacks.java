@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * execute's return value or any response sender, on any Python thread), cancellation checks, and "execute
  * returned". Python names requests and batches only by the handles given out here.
  */
-public final class PythonCallbacks {
+public final class PythonCallbacks implements BorderCallbacks {
     private final AtomicLong nextHandle = new AtomicLong();
     private final Map<Long, OpenRequest> requests = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<ExecutionTimes>> batches = new ConcurrentHashMap<>();
@@ -26,20 +26,23 @@ public final class PythonCallbacks {
     private record OpenRequest(ScheduledRequest request, String modelName, String modelVersion) {
     }
 
-    long openRequest(ScheduledRequest request, String modelName, String modelVersion) {
+    public PythonCallbacks() {
+    }
+
+    public long openRequest(ScheduledRequest request, String modelName, String modelVersion) {
         long handle = nextHandle.incrementAndGet();
         requests.put(handle, new OpenRequest(request, modelName, modelVersion));
         return handle;
     }
 
-    long openBatch(CompletableFuture<ExecutionTimes> returned) {
+    public long openBatch(CompletableFuture<ExecutionTimes> returned) {
         long handle = nextHandle.incrementAndGet();
         batches.put(handle, returned);
         return handle;
     }
 
     /** Forgets requests that got their final answer outside the border (a failed execution). */
-    void closeFinished(List<Long> handles) {
+    public void closeFinished(List<Long> handles) {
         for (long handle : handles) {
             OpenRequest open = requests.get(handle);
             if (open != null && open.request().isFinished()) {
@@ -53,6 +56,7 @@ public final class PythonCallbacks {
      *
      * @return null, or an error text the Python side raises to the model
      */
+    @Override
     public String send(String message, List<?> buffers) {
         ResponseMessage response;
         try {
@@ -76,17 +80,19 @@ public final class PythonCallbacks {
     }
 
     /** Whether the request was cancelled (client gone or timeout expired); false once it is answered. */
+    @Override
     public boolean isCancelled(long requestHandle) {
         OpenRequest open = requests.get(requestHandle);
         return open != null && open.request().isCancelled();
     }
 
     /** Called from Python when an execute() that continued asynchronously returned. */
+    @Override
     public void executionDone(String message) {
         executionDone(BorderJson.readExecutionDone(message));
     }
 
-    void executionDone(ExecutionDoneMessage done) {
+    public void executionDone(ExecutionDoneMessage done) {
         CompletableFuture<ExecutionTimes> returned = batches.remove(done.batch());
         if (returned != null) {
             returned.complete(new ExecutionTimes(done.computeInputNanos(), done.computeInferNanos(),

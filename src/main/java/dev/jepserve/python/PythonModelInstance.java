@@ -22,16 +22,16 @@ public final class PythonModelInstance implements ModelInstance {
     private final String name;
     private final String modelName;
     private final String version;
-    private final PythonWorkers workers;
+    private final PythonRuntime python;
     private final PythonCallbacks callbacks;
 
-    PythonModelInstance(String key, String name, String modelName, String version, PythonWorkers workers,
+    PythonModelInstance(String key, String name, String modelName, String version, PythonRuntime python,
                         PythonCallbacks callbacks) {
         this.key = key;
         this.name = name;
         this.modelName = modelName;
         this.version = version;
-        this.workers = workers;
+        this.python = python;
         this.callbacks = callbacks;
     }
 
@@ -44,9 +44,9 @@ public final class PythonModelInstance implements ModelInstance {
     public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
         CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();
         long batchHandle = callbacks.openBatch(returned);
-        PythonBatches.Encoded encoded = PythonBatches.encode(batchHandle, batch, callbacks, modelName, version);
+        PythonBatchEncoder.Encoded encoded = PythonBatchEncoder.encode(batchHandle, batch, callbacks, modelName, version);
         returned.whenComplete((times, error) -> callbacks.closeFinished(encoded.requestHandles()));
-        workers.submit(runtime -> runtime.execute(key, BorderJson.write(encoded.message()), encoded.buffers()))
+        python.execute(key, BorderJson.write(encoded.message()), encoded.numpyViews())
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         failBatch(batch, batchHandle, error);
@@ -73,7 +73,7 @@ public final class PythonModelInstance implements ModelInstance {
     /** Runs finalize() (errors are logged, as Triton does) and drops the Python object. Blocks until done. */
     public void finalizeInstance() {
         try {
-            String error = workers.call(runtime -> runtime.finalizeInstance(key));
+            String error = python.finalizeInstance(key);
             if (error != null) {
                 LOG.error("Failed to finalize model instance '{}': {}", name, error);
             }

@@ -46,12 +46,16 @@ final class PythonResponses {
                 throw new IllegalArgumentException("output '" + output.name() + "' of model '" + modelName
                         + "' has an unsupported data type code " + output.datatype());
             }
-            byte[] bytes = (byte[]) buffers.get(i);
-            tensors.add(new Tensor(output.name(), type, output.shape(),
-                    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)));
+            tensors.add(new Tensor(output.name(), type, output.shape(), asBuffer(buffers.get(i))));
         }
         request.send(new InferenceResponse(modelName, modelVersion, request.request().id(), message.parameters(),
                 tensors), message.isFinal());
+    }
+
+    /** Output bytes as Jep hands them over (byte[]) or as a stub's message carries them (a ByteBuffer). */
+    private static ByteBuffer asBuffer(Object bytes) {
+        ByteBuffer buffer = bytes instanceof ByteBuffer given ? given.duplicate() : ByteBuffer.wrap((byte[]) bytes);
+        return buffer.order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** TritonError codes from Python (pb_utils.TritonError values follow TRITONSERVER_Error_Code order). */

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,26 +22,24 @@ public final class PythonRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PythonRuntime.class);
 
     private final PythonWorkers workers;
-    private final PythonCallbacks callbacks;
     private final AtomicLong nextKey = new AtomicLong();
 
-    private PythonRuntime(PythonWorkers workers, PythonCallbacks callbacks) {
+    private PythonRuntime(PythonWorkers workers) {
         this.workers = workers;
-        this.callbacks = callbacks;
     }
 
     /**
      * Starts the interpreter for {@code environment} with {@code threads} worker threads.
      *
      * @param metricsBackend the Java object pb_utils.MetricFamily calls (installed before any model loads)
+     * @param callbacks      what the runtime glue calls with responses, cancellation checks and "execute returned"
      */
     public static PythonRuntime start(PythonEnvironment environment, int threads, PythonLogSink logSink,
-                                      Object metricsBackend) {
+                                      Object metricsBackend, BorderCallbacks callbacks) {
         MainInterpreter.setJepLibraryPath(environment.jepLibrary().toString());
         // The program name makes CPython find the venv (pyvenv.cfg) next to it, independently of PATH.
         MainInterpreter.setInitParams(new PyConfig().setProgramName(environment.executable().toString()));
         String modulesDir = PythonSources.extract().toString();
-        PythonCallbacks callbacks = new PythonCallbacks();
         PythonWorkers workers = new PythonWorkers(threads, interpreter -> bind(interpreter, modulesDir),
                 first -> {
                     checkNumpySupport(first);
@@ -48,7 +47,7 @@ public final class PythonRuntime implements AutoCloseable {
                 });
         LOG.info("Python {} from {} (numpy {}, jep {}), {} Python thread(s)", environment.version(),
                 environment.prefix(), environment.numpyVersion(), environment.jepVersion(), workers.size());
-        return new PythonRuntime(workers, callbacks);
+        return new PythonRuntime(workers);
     }
 
     private static RuntimeBinding bind(jep.SharedInterpreter interpreter, String modulesDir) {
@@ -65,10 +64,6 @@ public final class PythonRuntime implements AutoCloseable {
             throw new PythonSetupException("jep was built without numpy support (numpy was not importable when pip built it); "
                     + "reinstall it: pip install --no-build-isolation --no-cache-dir --force-reinstall jep");
         }
-    }
-
-    PythonWorkers workers() {
-        return workers;
     }
 
     /** A key unique in this process, for module and instance names on the Python side. */
@@ -106,9 +101,10 @@ public final class PythonRuntime implements AutoCloseable {
      * Creates a TritonPythonModel and runs its initialize(args).
      *
      * @param decoupled the model's transaction policy: execute() returns None and responses go through senders
+     * @return the instance's key for {@link #execute} and {@link #finalizeInstance}
      */
-    public PythonModelInstance createInstance(String moduleKey, String instanceName, String modelName, String version,
-                                              Path versionDir, Map<String, String> args, boolean decoupled) {
+    public String createInstance(String moduleKey, String instanceName, String modelName, String version,
+                                 Path versionDir, Map<String, String> args, boolean decoupled) {
         String instanceKey = newKey(instanceName);
         String[] items = new String[args.size() * 2];
         int i = 0;
@@ -121,7 +117,21 @@ public final class PythonRuntime implements AutoCloseable {
                     decoupled);
             return null;
         });
-        return new PythonModelInstance(instanceKey, instanceName, modelName, version, workers, callbacks);
+        return instanceKey;
+    }
+
+    /**
+     * Runs execute() for one batch (a BatchMessage as JSON and its input buffers as numpy views) on a worker.
+     * The future completes with the ExecutionDoneMessage JSON, or null when execute continues asynchronously
+     * (it reports through the callbacks), or exceptionally when the runtime glue itself failed.
+     */
+    public CompletableFuture<String> execute(String instanceKey, String batchJson, Object[] buffers) {
+        return workers.submit(runtime -> runtime.execute(instanceKey, batchJson, buffers));
+    }
+
+    /** Runs finalize() and drops the instance; returns finalize()'s error text or null. Blocks until done. */
+    public String finalizeInstance(String instanceKey) {
+        return workers.call(runtime -> runtime.finalizeInstance(instanceKey));
     }
 
     private <T> T run(PythonWorkers.Call<T> call) {

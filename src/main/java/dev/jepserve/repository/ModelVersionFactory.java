@@ -36,6 +36,6 @@ public final class ModelVersionFactory {
             loaded.release().run();
             versionMetrics.close();
         };
-        return new ModelVersionRuntime(name, version, config, scheduler, statistics, onUnload);
+        return new ModelVersionRuntime(name, version, config, scheduler, statistics, loaded.healthy(), onUnload);
     }
 }

@@ -21,13 +21,16 @@ public final class ModelVersionRuntime implements ServedModel {
     private final List<String> allOutputNames;
     private final Scheduler scheduler;
     private final ModelStatistics statistics;
+    private final java.util.function.BooleanSupplier healthy;
     private final Runnable onUnload;
 
     /**
+     * @param healthy  whether every instance can serve; the version is ready only while it holds
      * @param onUnload runs after the scheduler drained: finalizes the instances and releases their resources
      */
     ModelVersionRuntime(String name, long version, ModelConfig config, Scheduler scheduler, ModelStatistics statistics,
-                        Runnable onUnload) {
+                        java.util.function.BooleanSupplier healthy, Runnable onUnload) {
+        this.healthy = healthy;
         this.name = name;
         this.version = version;
         this.config = config;
@@ -75,6 +78,11 @@ public final class ModelVersionRuntime implements ServedModel {
     private InferenceRequest withAllOutputs(InferenceRequest request) {
         return new InferenceRequest(request.modelName(), request.modelVersion(), request.id(), request.correlationId(),
                 request.flags(), request.timeoutMicros(), request.parameters(), request.inputs(), allOutputNames);
+    }
+
+    /** Whether every instance can serve (false while a stub process is dead). */
+    boolean isHealthy() {
+        return healthy.getAsBoolean();
     }
 
     /** Waits for queued work (up to the deadline), then finalizes the instances and removes the metrics. */

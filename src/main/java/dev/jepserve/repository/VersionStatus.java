@@ -18,7 +18,8 @@ public record VersionStatus(long version, ModelState state, String reason, Model
         return new VersionStatus(version, ModelState.UNAVAILABLE, reason, null);
     }
 
+    /** READY, and every instance can serve. */
     public boolean isReady() {
-        return state == ModelState.READY;
+        return state == ModelState.READY && runtime.isHealthy();
     }
 }

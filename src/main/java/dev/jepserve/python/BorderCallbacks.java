@@ -1,0 +1,23 @@
+package dev.jepserve.python;
+
+import java.util.List;
+
+/**
+ * What the Python runtime glue calls back on the server side of the border (installed as
+ * {@code jepserve_context.callbacks}): in process the server's {@link PythonCallbacks}; in a stub process,
+ * the stub's forwarder to the server. Called from any Python thread.
+ */
+public interface BorderCallbacks {
+    /**
+     * One ResponseMessage (JSON) and its output bytes in output order.
+     *
+     * @return null, or an error text the Python side raises to the model
+     */
+    String send(String message, List<?> buffers);
+
+    /** Whether the request was cancelled (client gone or timeout expired). */
+    boolean isCancelled(long requestHandle);
+
+    /** One ExecutionDoneMessage (JSON): an execute() that continued asynchronously returned. */
+    void executionDone(String message);
+}

@@ -1,0 +1,73 @@
+package dev.jepserve.stub;
+
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One end of a stub's control connection: length-delimited protobuf messages over a Unix domain socket.
+ * Writes from many threads are serialized; reads belong to one reader thread.
+ */
+final class StubChannel implements AutoCloseable {
+    private final SocketChannel socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    StubChannel(SocketChannel socket) {
+        this.socket = socket;
+        // Not Channels.newInputStream/newOutputStream: on JDK 17 both take the channel's blocking lock, so a
+        // reader waiting for a message would block every writer.
+        this.in = new BufferedInputStream(new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                return socket.read(ByteBuffer.wrap(bytes, offset, length));
+            }
+        }, 64 * 1024);
+        this.out = new BufferedOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+                while (buffer.hasRemaining()) {
+                    socket.write(buffer);
+                }
+            }
+        }, 64 * 1024);
+    }
+
+    synchronized void write(MessageLite message) throws IOException {
+        message.writeDelimitedTo(out);
+        out.flush();
+    }
+
+    /** The next message, or null when the other end closed the connection. */
+    <T extends MessageLite> T read(Parser<T> parser) throws IOException {
+        return parser.parseDelimitedFrom(in);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.jepserve.stub;
+
+import com.google.protobuf.ByteString;
+import dev.jepserve.python.BorderCallbacks;
+import dev.jepserve.stub.proto.ExecutionDone;
+import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.Response;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The border callbacks inside a stub: responses and "execute returned" go to the server as messages (no
+ * round trip: the model goes on at once); cancellation is known from the server's CancelledRequests pushes.
+ */
+final class StubForwarder implements BorderCallbacks {
+    private final StubChannel channel;
+    private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+
+    StubForwarder(StubChannel channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public String send(String message, List<?> buffers) {
+        Response.Builder response = Response.newBuilder().setMessageJson(message);
+        for (Object buffer : buffers) {
+            response.addBuffers(ByteString.copyFrom((byte[]) buffer));
+        }
+        write(FromStub.newBuilder().setResponse(response).build());
+        return null;
+    }
+
+    @Override
+    public boolean isCancelled(long requestHandle) {
+        return cancelled.contains(requestHandle);
+    }
+
+    @Override
+    public void executionDone(String message) {
+        write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder().setMessageJson(message)).build());
+    }
+
+    void markCancelled(List<Long> handles) {
+        cancelled.addAll(handles);
+    }
+
+    void write(FromStub message) {
+        try {
+            channel.write(message);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the server closed the stub's connection", e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.jepserve.stub;
+
+import com.google.protobuf.ByteString;
+import dev.jepserve.inference.TritonException;
+import dev.jepserve.python.PythonEnvironment;
+import dev.jepserve.python.PythonEnvironmentProbe;
+import dev.jepserve.python.PythonLogSink;
+import dev.jepserve.python.PythonRuntime;
+import dev.jepserve.python.PythonSetupException;
+import dev.jepserve.stub.proto.ExecutionDone;
+import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.LoadInstance;
+import dev.jepserve.stub.proto.Reply;
+import dev.jepserve.stub.proto.ToStub;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The stub process: one model instance in its own JVM and CPython. Connects to the server's socket, then
+ * serves its messages until the connection closes, and exits with it (a stub never outlives the server).
+ * Usage: {@code java -cp jepserve.jar dev.jepserve.stub.StubMain <socket> <python> <jep version>}.
+ */
+public final class StubMain {
+    private final StubChannel channel;
+    private final StubForwarder forwarder;
+    private final PythonRuntime python;
+    private String instanceKey;
+
+    private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python) {
+        this.channel = channel;
+        this.forwarder = forwarder;
+        this.python = python;
+    }
+
+    public static void main(String[] args) throws IOException {
+        // The log layout prints the pid; set it before the first logger exists.
+        System.setProperty("jepserve.pid", Long.toString(ProcessHandle.current().pid()));
+        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
+        StubChannel channel = new StubChannel(socket);
+        StubForwarder forwarder = new StubForwarder(channel);
+        PythonRuntime python;
+        try {
+            PythonEnvironment environment = new PythonEnvironmentProbe(args[2]).probe(Path.of(args[1]));
+            python = PythonRuntime.start(environment, 1, new PythonLogSink(), null, forwarder);
+        } catch (PythonSetupException e) {
+            System.err.println("error: " + e.getMessage());
+            Runtime.getRuntime().halt(3);
+            return;
+        }
+        new StubMain(channel, forwarder, python).serve();
+        // The server is gone (or told us to finish): no Python thread may keep the process alive.
+        Runtime.getRuntime().halt(0);
+    }
+
+    private void serve() throws IOException {
+        ToStub message;
+        while ((message = channel.read(ToStub.parser())) != null) {
+            switch (message.getKindCase()) {
+                case LOAD_INSTANCE -> reply(message.getCallId(), load(message.getLoadInstance()));
+                case EXECUTE -> execute(message);
+                case CANCELLED -> forwarder.markCancelled(message.getCancelled().getRequestHandlesList());
+                case FINALIZE -> {
+                    String error = instanceKey == null ? null : python.finalizeInstance(instanceKey);
+                    reply(message.getCallId(), error == null ? "" : error);
+                    return;
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** Imports model.py and runs initialize(args); returns the error text, or "" on success. */
+    private String load(LoadInstance load) {
+        try {
+            String moduleKey = python.newKey(load.getInstanceName());
+            python.loadModule(moduleKey, Path.of(load.getModelFile()), Path.of(load.getVersionDir()),
+                    Path.of(load.getModelDir()), load.getModelName(), load.getModelVersion());
+            instanceKey = python.createInstance(moduleKey, load.getInstanceName(), load.getModelName(),
+                    load.getModelVersion(), Path.of(load.getVersionDir()), load.getArgsMap(), load.getDecoupled());
+            return "";
+        } catch (TritonException e) {
+            return e.getMessage();
+        }
+    }
+
+    private void execute(ToStub message) {
+        List<ByteString> buffers = message.getExecute().getBuffersList();
+        Object[] views = new Object[buffers.size()];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = numpyView(buffers.get(i));
+        }
+        python.execute(instanceKey, message.getExecute().getBatchJson(), views).whenComplete((done, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                forwarder.write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder()
+                        .setRuntimeError(String.valueOf(cause.getMessage()))).build());
+            } else if (done != null) {
+                forwarder.executionDone(done);
+            }
+        });
+    }
+
+    /** The bytes as a direct buffer Jep can hand to numpy without another copy. */
+    private static Object numpyView(ByteString bytes) {
+        if (bytes.isEmpty()) {
+            return null;
+        }
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.size()).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.copyTo(direct);
+        direct.flip();
+        return new jep.DirectNDArray<>(direct, true, bytes.size());
+    }
+
+    private void reply(long callId, String error) {
+        forwarder.write(FromStub.newBuilder().setReply(Reply.newBuilder().setCallId(callId).setError(error)).build());
+    }
+}

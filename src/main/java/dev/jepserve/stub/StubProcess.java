@@ -1,0 +1,203 @@
+package dev.jepserve.stub;
+
+import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.Reply;
+import dev.jepserve.stub.proto.ToStub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One running stub: the child process, its control connection and the thread that reads what it sends.
+ * Messages other than replies go to the listener; when the connection ends (the stub exited, crashed or
+ * was killed) the listener hears {@code onDeath} once.
+ */
+final class StubProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StubProcess.class);
+    /** A small heap and quick start: the stub's work happens in Python. */
+    private static final List<String> JVM_FLAGS = List.of("-Xss512k", "-Xmx128m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
+    /** What a stub sends, apart from replies to calls. */
+    interface Listener {
+        void onMessage(FromStub message);
+
+        void onDeath(String why);
+    }
+
+    private final String instanceName;
+    private final Process process;
+    private final StubChannel channel;
+    private final Path socketDir;
+    private final Map<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
+    private final AtomicLong nextCall = new AtomicLong();
+    private final AtomicBoolean dead = new AtomicBoolean();
+    private volatile Listener listener;
+
+    private StubProcess(String instanceName, Process process, StubChannel channel, Path socketDir) {
+        this.instanceName = instanceName;
+        this.process = process;
+        this.channel = channel;
+        this.socketDir = socketDir;
+    }
+
+    /**
+     * Starts a stub and waits until it connected.
+     *
+     * @param launch the java command, classpath and Python setting a stub needs
+     */
+    static StubProcess start(String instanceName, StubLaunch launch) throws IOException {
+        Path socketDir = Files.createTempDirectory("jepserve-stub-");
+        Path socketPath = socketDir.resolve("control.sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        List<String> command = new ArrayList<>();
+        command.add(launch.java().toString());
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", launch.classpath(), StubMain.class.getName(), socketPath.toString(),
+                launch.python().toString(), launch.jepVersion()));
+        // The stub's output (model prints, its log lines) goes where the server's goes.
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.accept();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        process.onExit().thenRun(() -> accepted.completeExceptionally(
+                new IOException("the stub exited with status " + process.exitValue() + " before connecting")));
+        try {
+            SocketChannel socket = accepted.get(launch.startTimeoutSeconds(), TimeUnit.SECONDS);
+            return new StubProcess(instanceName, process, new StubChannel(socket), socketDir);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IOException("stub for '" + instanceName + "' did not start: " + rootMessage(e));
+        } finally {
+            server.close();
+            Files.deleteIfExists(socketPath);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage());
+    }
+
+    /** Starts reading; everything but replies goes to the listener. */
+    void listen(Listener target) {
+        this.listener = target;
+        Thread reader = new Thread(this::readLoop, "jepserve-stub-" + instanceName);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readLoop() {
+        String why = "the stub closed its connection";
+        try {
+            FromStub message;
+            while ((message = channel.read(FromStub.parser())) != null) {
+                if (message.hasReply()) {
+                    CompletableFuture<Reply> call = calls.remove(message.getReply().getCallId());
+                    if (call != null) {
+                        call.complete(message.getReply());
+                    }
+                } else {
+                    listener.onMessage(message);
+                }
+            }
+        } catch (IOException e) {
+            why = "the stub's connection failed: " + e.getMessage();
+        } catch (RuntimeException e) {
+            why = "a stub message could not be handled: " + e;
+            LOG.error("stub '{}': {}", instanceName, why);
+        }
+        died(why);
+    }
+
+    private void died(String why) {
+        if (!dead.compareAndSet(false, true)) {
+            return;
+        }
+        channel.close();
+        calls.values().forEach(call -> call.completeExceptionally(new IOException(why)));
+        calls.clear();
+        Listener target = listener;
+        if (target != null) {
+            target.onDeath(why);
+        }
+    }
+
+    boolean isAlive() {
+        return !dead.get() && process.isAlive();
+    }
+
+    /** Sends a message that is answered with a Reply; the future fails when the stub dies first. */
+    CompletableFuture<Reply> call(ToStub.Builder message) {
+        long id = nextCall.incrementAndGet();
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        calls.put(id, reply);
+        try {
+            channel.write(message.setCallId(id).build());
+        } catch (IOException e) {
+            calls.remove(id);
+            reply.completeExceptionally(e);
+        }
+        if (dead.get()) {
+            reply.completeExceptionally(new IOException("the stub is not running"));
+        }
+        return reply;
+    }
+
+    /** Sends a one-way message; false when the stub is gone. */
+    boolean send(ToStub message) {
+        try {
+            channel.write(message);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Closes the connection (the stub exits on its own) and makes sure the process is gone. */
+    @Override
+    public void close() {
+        channel.close();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        try {
+            Files.deleteIfExists(socketDir);
+        } catch (IOException ignored) {
+            // a leftover empty temp directory
+        }
+        died("the stub was stopped");
+    }
+}

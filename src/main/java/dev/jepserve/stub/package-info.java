@@ -1,0 +1,5 @@
+/**
+ * Stub processes: each model instance in a child process (this jar's {@link dev.jepserve.stub.StubMain})
+ * embedding CPython through Jep, driven over a Unix domain socket with the messages of {@code stub.proto}.
+ */
+package dev.jepserve.stub;

@@ -1,6 +1,5 @@
 package dev.jepserve;
 
-import dev.jepserve.logging.LogSettings;
 import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
@@ -14,6 +13,8 @@ import dev.jepserve.repository.RepositoryInferenceService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -50,7 +51,7 @@ public final class Server implements AutoCloseable {
     }
 
     private void startParts() {
-        LogSettings.applyVerbose(options.logVerbose());
+        checkRepositories();
         parts = new ServerParts();
         PythonEnvironment environment = new PythonEnvironmentProbe(BuildInfo.jepVersion()).probe(options.python());
         parts.startMetrics(options);
@@ -72,6 +73,18 @@ public final class Server implements AutoCloseable {
                 BuildInfo.version(), serving::get, options.strictReadiness());
         serving.set(true);
         parts.startEndpoints(options, service);
+    }
+
+    /** Before anything starts: every --model-repository must be a directory (as tritonserver checks). */
+    private void checkRepositories() {
+        for (Path repository : options.modelRepositories()) {
+            if (!Files.exists(repository)) {
+                throw new StartupException("model repository path '" + repository + "' does not exist");
+            }
+            if (!Files.isDirectory(repository)) {
+                throw new StartupException("model repository path '" + repository + "' is not a directory");
+            }
+        }
     }
 
     /** Blocks until {@link #close()} has finished. */

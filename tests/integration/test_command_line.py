@@ -110,17 +110,23 @@ def test_kserves_command_line_serves_and_exits_0_on_sigint():
     assert "add_sub: finalized" in server.output
 
 
-def test_log_flags_write_the_chosen_levels_and_format_to_the_log_file(tmp_path):
+def test_log_flags_and_model_config_name(tmp_path):
     repository = make_repository(EXAMPLES / "add_sub")
+    custom = repository / "add_sub" / "configs" / "variant.pbtxt"
+    custom.parent.mkdir()
+    custom.write_text((repository / "add_sub" / "config.pbtxt").read_text()
+                      + '\nparameters { key: "variant" value { string_value: "custom" } }\n')
     log_file = tmp_path / "triton.log"
     http_port = free_port()
     # Values as separate arguments, booleans spelled as tritonserver allows.
     server = TritonCommandLine([
         "--model-repository", str(repository), "--http-port", str(http_port), "--metrics-port", str(free_port()),
         "--log-file", str(log_file), "--log-info", "off", "--log-format", "ISO8601",
-        "--cuda-memory-pool-byte-size", "0:67108864"], http_port).wait_live()
+        "--cuda-memory-pool-byte-size", "0:67108864", "--model-config-name", "variant"], http_port).wait_live()
     try:
         assert_serves_add_sub(server)
+        config = requests.get("http://%s/v2/models/add_sub/config" % server.url, timeout=5).json()
+        assert config["parameters"]["variant"] == {"string_value": "custom"}
     finally:
         exit_code = server.signal(signal.SIGTERM)
     assert exit_code == 0, server.output

@@ -58,7 +58,8 @@ public final class Server implements AutoCloseable {
         parts.python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
                 parts.customMetricsBackend());
         ModelLoader loader = new ModelLoader(parts.python, parts.versionMetricsFactory(),
-                parts.metrics.customMetrics()::releaseOwner, new ModelLoaderOptions(options.autoCompleteConfig()),
+                parts.metrics.customMetrics()::releaseOwner, new ModelLoaderOptions(options.autoCompleteConfig(),
+                        options.modelControl().configName()),
                 parts.timers);
         parts.repository = new ModelRepository(options.modelRepositories(), loader);
         parts.repository.loadAll();

@@ -150,11 +150,13 @@ def test_a_port_in_use_is_one_line_and_exit_1():
     with socket.socket() as taken:
         taken.bind(("0.0.0.0", 0))
         taken.listen()
-        code, output = run_to_end(["--model-repository=%s" % repository, "--http-port=%d" % taken.getsockname()[1],
+        port = taken.getsockname()[1]
+        code, output = run_to_end(["--model-repository=%s" % repository, "--http-port=%d" % port,
                                    "--metrics-port=%d" % free_port()])
     assert code == 1, output
     errors = [line for line in output.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and "cannot listen" in errors[0], output
+    assert len(errors) == 1, output
+    assert errors[0].startswith("error: failed to start HTTP service: Socket '0.0.0.0:%d' already in use" % port)
     assert "Exception" not in output and "\tat " not in output, output
 
 
@@ -163,6 +165,13 @@ def test_an_unknown_flag_is_one_line_and_exit_2():
     assert code == 2, output
     assert output.strip().splitlines() == [
         "jepserve: Unknown option: '--no-such-flag=1' (jepserve --help lists the flags)"]
+
+
+def test_two_endpoints_on_one_port_is_one_line_and_exit_2():
+    code, output = run_to_end(["--model-repository=/models", "--http-port=8001"])
+    assert code == 2, output
+    assert output.strip() == ("jepserve: HTTP and gRPC cannot both listen on 0.0.0.0:8001 "
+                              "(jepserve --help lists the flags)"), output
 
 
 def test_a_bad_value_is_one_line_and_exit_2():

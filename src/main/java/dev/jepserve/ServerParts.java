@@ -55,6 +55,7 @@ final class ServerParts {
     }
 
     void startEndpoints(ServerOptions options, InferenceService service) {
+        String endpoint = "HTTP";
         try {
             if (options.allowHttp()) {
                 http = HttpServer.forInference(service, new HttpServerOptions(options.httpAddress(), options.httpPort(),
@@ -62,6 +63,7 @@ final class ServerParts {
                 InetSocketAddress bound = http.start();
                 LOG.info("Started HTTPService at {}:{}", options.httpAddress(), bound.getPort());
             }
+            endpoint = "Metrics";
             if (options.allowMetrics()) {
                 metricsHttp = HttpServer.forMetrics(metrics::scrape, new HttpServerOptions(options.metricsAddress(),
                         options.metricsPort(), 1, HttpServerOptions.DEFAULT_MAX_INPUT_SIZE));
@@ -69,7 +71,8 @@ final class ServerParts {
                 LOG.info("Started Metrics Service at {}:{}", options.metricsAddress(), bound.getPort());
             }
         } catch (IOException e) {
-            throw new Server.StartupException("cannot listen: " + e.getMessage());
+            // Triton's wording; the message names the socket.
+            throw new Server.StartupException("failed to start " + endpoint + " service: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Server.StartupException("interrupted while starting the endpoints");

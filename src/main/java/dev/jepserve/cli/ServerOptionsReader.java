@@ -23,7 +23,7 @@ public final class ServerOptionsReader {
         this.pythonLocation = new PythonLocation(environment);
     }
 
-    /** @throws UsageException for a value whose inner format is wrong */
+    /** @throws UsageException for a value whose inner format is wrong, or two endpoints on one port */
     public ServerOptions read(ParsedFlags flags) {
         // Checked here rather than by picocli, which would report it before an unknown flag.
         if (flags.texts("--model-repository").isEmpty()) {
@@ -35,7 +35,7 @@ public final class ServerOptionsReader {
         checked(() -> MetricsOptions.defaults().withConfig(metricsConfig));
         BackendConfig backendConfig = checked(() -> BackendConfig.parse(flags.texts("--backend-config")));
         boolean autoComplete = !(flags.bool("--disable-auto-complete-config") || flags.bool("--strict-model-config"));
-        return new ServerOptions(
+        ServerOptions options = new ServerOptions(
                 flags.texts("--model-repository").stream().map(Path::of).toList(),
                 pythonLocation.resolve(flags.text("--python")),
                 flags.integer("--python-threads"),
@@ -67,6 +67,8 @@ public final class ServerOptionsReader {
                 flags.text("--rate-limit"),
                 flags.texts("--rate-limit-resource"),
                 flags.bool("--bench-floor-model"));
+        PortCollisions.check(options);
+        return options;
     }
 
     private static LogOptions log(ParsedFlags flags) {

@@ -137,6 +137,18 @@ class ServerOptionsReaderTest {
     }
 
     @Test
+    void twoEndpointsOnOneAddressAndPortAreRefused() {
+        assertThatThrownBy(() -> read("--model-repository=/m", "--http-port=8001"))
+                .isInstanceOf(UsageException.class).hasMessage("HTTP and gRPC cannot both listen on 0.0.0.0:8001");
+        assertThatThrownBy(() -> read("--model-repository=/m", "--metrics-port=8000"))
+                .hasMessage("HTTP and metrics cannot both listen on 0.0.0.0:8000");
+        // Disabled endpoints, different addresses and port 0 do not collide.
+        read("--model-repository=/m", "--http-port=8001", "--allow-grpc=false");
+        read("--model-repository=/m", "--metrics-port=8000", "--metrics-address=127.0.0.1");
+        read("--model-repository=/m", "--http-port=0", "--metrics-port=0");
+    }
+
+    @Test
     void malformedValuesAreUsageErrors() {
         assertThatThrownBy(() -> read("--model-repository=/m", "--backend-config=python"))
                 .isInstanceOf(UsageException.class).hasMessageContaining("--backend-config");

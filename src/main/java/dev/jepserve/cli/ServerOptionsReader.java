@@ -36,7 +36,8 @@ public final class ServerOptionsReader {
         BackendConfig backendConfig = checked(() -> BackendConfig.parse(flags.texts("--backend-config")));
         boolean autoComplete = !(flags.bool("--disable-auto-complete-config") || flags.bool("--strict-model-config"));
         ServerOptions options = new ServerOptions(
-                flags.texts("--model-repository").stream().map(Path::of).toList(),
+                // A set in tritonserver: the same repository twice is one repository.
+                flags.texts("--model-repository").stream().map(Path::of).distinct().toList(),
                 pythonLocation.resolve(flags.text("--python")),
                 flags.integer("--python-threads"),
                 flags.text("--id"),
@@ -82,7 +83,7 @@ public final class ServerOptionsReader {
         ModelControlMode mode = ModelControlMode.parse(flags.text("--model-control-mode"));
         // As in tritonserver, the poll interval only counts in poll mode.
         int pollSecs = mode == ModelControlMode.POLL ? flags.integer("--repository-poll-secs") : 0;
-        return new ModelControlOptions(mode, flags.texts("--load-model"), pollSecs,
+        return new ModelControlOptions(mode, flags.texts("--load-model").stream().distinct().toList(), pollSecs,
                 flags.integer("--model-load-thread-count"), flags.integer("--model-load-retry-count"),
                 flags.text("--model-config-name"));
     }

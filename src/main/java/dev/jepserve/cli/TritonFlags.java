@@ -48,8 +48,9 @@ public final class TritonFlags {
             implemented("--log-file", TEXT, null, "append the log to this file instead of the console")
                     .label("PATH").defaultText("console"),
             // Model repository
-            implemented("--model-repository", TEXT, null, "a model repository directory; give it again for more")
-                    .alias("--model-store").label("PATH").asRepeatable().asRequired().defaultText("required"),
+            implemented("--model-repository", TEXT, null,
+                    "required: a model repository directory; give it again for more")
+                    .alias("--model-store").label("PATH").asRepeatable().asRequired(),
             implemented("--exit-on-error", BOOL, "true", "stop when a model fails to load at start"),
             implemented("--disable-auto-complete-config", NONE, null,
                     "never call a model's auto_complete_config; config.pbtxt must be complete")

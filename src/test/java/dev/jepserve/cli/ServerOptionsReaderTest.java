@@ -117,6 +117,8 @@ class ServerOptionsReaderTest {
                 "--strict-model-config=true", "--python=/py", "--python-threads=2", "--bench-floor-model");
 
         assertThat(options.modelRepositories()).containsExactly(Path.of("/a"), Path.of("/b"));
+        assertThat(read("--model-store=/a", "--model-repository=/a").modelRepositories()).as("a set, as in tritonserver")
+                .containsExactly(Path.of("/a"));
         assertThat(options.metricsAddress()).as("follows the HTTP address").isEqualTo("127.0.0.1");
         assertThat(options.httpThreads()).isEqualTo(3);
         assertThat(options.httpMaxInputSize()).isEqualTo(10);

@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class FlagParser {
         // As with tritonserver's getopt, a single-value flag given twice keeps the last value.
         commandLine.setOverwrittenOptionsAllowed(true);
         try {
-            CommandLine.ParseResult result = commandLine.parseArgs(args);
+            CommandLine.ParseResult result = commandLine.parseArgs(abbreviations().expand(args));
             return new ParsedFlags(table, optionsByName(commandLine.getCommandSpec()), result);
         } catch (CommandLine.ParameterException e) {
             throw new UsageException(e.getMessage());
@@ -89,6 +90,14 @@ public final class FlagParser {
             }
         }
         return option.build();
+    }
+
+    private GetoptAbbreviations abbreviations() {
+        List<String> names = new ArrayList<>(List.of("--help", "--version"));
+        for (Flag flag : table) {
+            names.addAll(flag.names());
+        }
+        return new GetoptAbbreviations(names);
     }
 
     private static Map<String, OptionSpec> optionsByName(CommandSpec spec) {

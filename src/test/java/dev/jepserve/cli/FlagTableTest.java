@@ -172,6 +172,19 @@ class FlagTableTest {
     }
 
     @Test
+    void unambiguousPrefixesWorkAsWithGetopt() {
+        ParsedFlags flags = parser.parse("--model-repo=/m", "--http-p", "9000", "--grpc-po=9001", "--exit-on", "off");
+        assertThat(flags.texts("--model-repository")).containsExactly("/m");
+        assertThat(flags.integer("--http-port")).isEqualTo(9000);
+        assertThat(flags.integer("--grpc-port")).isEqualTo(9001);
+        assertThat(flags.bool("--exit-on-error")).isFalse();
+        // An exact name wins over longer names it starts.
+        assertThat(parser.parse(withRepository("--id=x")).text("--id")).isEqualTo("x");
+        assertThatThrownBy(() -> parser.parse(withRepository("--log=1")))
+                .isInstanceOf(UsageException.class).hasMessageStartingWith("option '--log' is ambiguous");
+    }
+
+    @Test
     void negativeNumbersAreValues() {
         assertThat(parser.parse(withRepository("--trace-count", "-1")).integer("--trace-count")).isEqualTo(-1);
     }

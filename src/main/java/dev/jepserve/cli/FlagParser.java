@@ -30,9 +30,23 @@ public final class FlagParser {
         commandLine.setOverwrittenOptionsAllowed(true);
         try {
             CommandLine.ParseResult result = commandLine.parseArgs(abbreviations().expand(args));
-            return new ParsedFlags(table, optionsByName(commandLine.getCommandSpec()), result);
+            ParsedFlags flags = new ParsedFlags(table, optionsByName(commandLine.getCommandSpec()), result);
+            checkRequired(flags);
+            return flags;
         } catch (CommandLine.ParameterException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Checked here, not by picocli, which would report a missing flag before an unknown one. */
+    private void checkRequired(ParsedFlags flags) {
+        if (flags.helpRequested() || flags.versionRequested()) {
+            return;
+        }
+        for (Flag flag : table) {
+            if (flag.required() && !flags.given(flag.name())) {
+                throw new UsageException(flag.name() + " must be specified");
+            }
         }
     }
 

@@ -25,10 +25,6 @@ public final class ServerOptionsReader {
 
     /** @throws UsageException for a value whose inner format is wrong, or two endpoints on one port */
     public ServerOptions read(ParsedFlags flags) {
-        // Checked here rather than by picocli, which would report it before an unknown flag.
-        if (flags.texts("--model-repository").isEmpty()) {
-            throw new UsageException("--model-repository must be specified");
-        }
         String httpAddress = flags.text("--http-address");
         String metricsAddress = flags.text("--metrics-address");
         List<String> metricsConfig = flags.texts("--metrics-config");

@@ -144,6 +144,13 @@ class FlagTableTest {
     }
 
     @Test
+    void theModelRepositoryIsRequiredExceptForHelp() {
+        assertThatThrownBy(() -> parser.parse("--http-port=1"))
+                .isInstanceOf(UsageException.class).hasMessage("--model-repository must be specified");
+        assertThat(parser.parse("--help").helpRequested()).isTrue();
+    }
+
+    @Test
     void repeatableFlagsKeepEveryValueInOrder() {
         ParsedFlags flags = parser.parse("--model-store=a", "--model-repository", "b", "--load-model=m1",
                 "--load-model", "m2", "--backend-config", "python,k=v", "--backend-config=python,k2=v2");

@@ -35,4 +35,4 @@ def test_sigterm_answers_requests_in_flight_then_finalizes():
     # add_sub's finalize() prints when the model unloads at shutdown.
     assert "add_sub: finalized" in server.output
     assert time.monotonic() - started < 30
-    assert exit_code in (0, 143), server.output
+    assert exit_code == 0, server.output

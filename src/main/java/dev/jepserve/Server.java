@@ -3,7 +3,6 @@ package dev.jepserve;
 import dev.jepserve.http.HttpServer;
 import dev.jepserve.http.HttpServerOptions;
 import dev.jepserve.inference.InferenceService;
-import dev.jepserve.logging.LogSettings;
 import dev.jepserve.metrics.CpuMetricsPoller;
 import dev.jepserve.metrics.MetricsOptions;
 import dev.jepserve.metrics.MetricsRegistry;
@@ -28,6 +27,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,7 +59,7 @@ public final class Server implements AutoCloseable {
     private Server(ServerOptions options, ShutdownSequence shutdown) {
         this.options = options;
         this.shutdown = shutdown;
-        LogSettings.applyVerbose(options.logVerbose());
+        checkRepositories();
         PythonEnvironment environment = new PythonEnvironmentProbe(BuildInfo.jepVersion()).probe(options.python());
 
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -88,7 +89,8 @@ public final class Server implements AutoCloseable {
         StubProcessBackend stubs = new StubProcessBackend(
                 StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion()), callbacks, inProcess, timers);
         ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs, IsolationChoice.Isolation.INPROCESS),
-                versions, new ModelLoaderOptions(options.autoCompleteConfig()));
+                versions, new ModelLoaderOptions(options.autoCompleteConfig(),
+                        options.modelControl().configName()));
         ModelRepository repository = new ModelRepository(options.modelRepositories(), loader);
         shutdown.onStop("models", repository::unloadAll);
         repository.loadAll();
@@ -117,6 +119,18 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Before anything starts: every --model-repository must be a directory (as tritonserver checks). */
+    private void checkRepositories() {
+        for (Path repository : options.modelRepositories()) {
+            if (!Files.exists(repository)) {
+                throw new StartupException("model repository path '" + repository + "' does not exist");
+            }
+            if (!Files.isDirectory(repository)) {
+                throw new StartupException("model repository path '" + repository + "' is not a directory");
+            }
+        }
+    }
+
     /** The inference endpoints, once the models are loaded. */
     private void startEndpoints() {
         try {
@@ -128,7 +142,8 @@ public final class Server implements AutoCloseable {
                 LOG.info("Started HTTPService at {}:{}", options.httpAddress(), bound.getPort());
             }
         } catch (IOException e) {
-            throw new StartupException("cannot listen: " + e.getMessage());
+            // Triton's wording; the message names the socket.
+            throw new StartupException("failed to start HTTP service: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while starting the endpoints");
@@ -150,7 +165,7 @@ public final class Server implements AutoCloseable {
             shutdown.onStop("metrics endpoint", remaining -> metricsHttp.stop(1000));
             LOG.info("Started Metrics Service at {}:{}", options.metricsAddress(), bound.getPort());
         } catch (IOException e) {
-            throw new StartupException("cannot listen: " + e.getMessage());
+            throw new StartupException("failed to start Metrics service: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while starting the metrics endpoint");

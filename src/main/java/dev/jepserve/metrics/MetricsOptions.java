@@ -47,8 +47,8 @@ public record MetricsOptions(boolean enabled, double intervalMs, boolean histogr
 
     /**
      * Applies one {@code --metrics-config} entry such as {@code histogram_latencies=true}. Summaries are not
-     * implemented: {@code summary_latencies=false} and {@code summary_quantiles=...} are accepted and change
-     * nothing, {@code summary_latencies=true} is refused.
+     * implemented: {@code summary_latencies} and {@code summary_quantiles} are accepted and change nothing
+     * (the command line warns about them).
      *
      * @throws IllegalArgumentException for a malformed entry, an unknown key or a bad value
      */
@@ -65,9 +65,7 @@ public record MetricsOptions(boolean enabled, double intervalMs, boolean histogr
             case "counter_latencies" -> new MetricsOptions(enabled, intervalMs, histogramLatencies,
                     parseBool(key, value));
             case "summary_latencies" -> {
-                if (parseBool(key, value)) {
-                    throw new IllegalArgumentException("--metrics-config summary_latencies=true is not supported");
-                }
+                parseBool(key, value);
                 yield this;
             }
             case "summary_quantiles" -> this;

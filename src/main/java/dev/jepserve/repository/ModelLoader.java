@@ -41,7 +41,7 @@ public final class ModelLoader {
             }
             // auto_complete_config runs from the newest version's model.py.
             Path newest = available.lastEntry().getValue();
-            config = ModelConfigPreparer.prepare(modelDir, "", options.autoCompleteConfig(),
+            config = ModelConfigPreparer.prepare(modelDir, options.configName(), options.autoCompleteConfig(),
                     partial -> backend.autoComplete(name, partial, newest, modelDir));
             selected = VersionDirectories.select(config.getVersionPolicy(), available);
             if (selected.isEmpty()) {

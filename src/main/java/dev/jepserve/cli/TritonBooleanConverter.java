@@ -1,4 +1,4 @@
-package dev.jepserve;
+package dev.jepserve.cli;
 
 import picocli.CommandLine;
 

@@ -1,0 +1,38 @@
+package dev.jepserve;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * SIGTERM and SIGINT start a graceful shutdown that the main thread carries out, so the process exits with
+ * status 0 afterwards, as tritonserver does. (With only a shutdown hook, the JVM would exit with 128 + the
+ * signal number.) Signals after the first are logged and otherwise ignored, as in tritonserver.
+ */
+final class ShutdownSignals {
+    private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
+    private static final String[] NAMES = {"TERM", "INT"};
+
+    private final CountDownLatch received = new CountDownLatch(1);
+
+    /** Takes over SIGTERM and SIGINT from the JVM's default handling. */
+    static ShutdownSignals install() {
+        ShutdownSignals signals = new ShutdownSignals();
+        for (String name : NAMES) {
+            Signal.handle(new Signal(name), signals::onSignal);
+        }
+        return signals;
+    }
+
+    private void onSignal(Signal signal) {
+        LOG.info("Interrupt signal ({}) received.", signal.getNumber());
+        received.countDown();
+    }
+
+    /** Blocks until the first SIGTERM or SIGINT. */
+    void await() throws InterruptedException {
+        received.await();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.jepserve.cli;
+
+import dev.jepserve.BackendConfig;
+import dev.jepserve.GrpcOptions;
+import dev.jepserve.ModelControlMode;
+import dev.jepserve.ModelControlOptions;
+import dev.jepserve.ServerOptions;
+import dev.jepserve.logging.LogFormat;
+import dev.jepserve.logging.LogOptions;
+import dev.jepserve.metrics.MetricsOptions;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Function;
+
+/** Turns parsed flags into {@link ServerOptions}, checking what picocli cannot (formats inside values). */
+public final class ServerOptionsReader {
+    private final PythonLocation pythonLocation;
+
+    /** @param environment environment variables by name (System::getenv) */
+    public ServerOptionsReader(Function<String, String> environment) {
+        this.pythonLocation = new PythonLocation(environment);
+    }
+
+    /** @throws UsageException for a value whose inner format is wrong, or two endpoints on one port */
+    public ServerOptions read(ParsedFlags flags) {
+        String httpAddress = flags.text("--http-address");
+        String metricsAddress = flags.text("--metrics-address");
+        List<String> metricsConfig = flags.texts("--metrics-config");
+        checked(() -> MetricsOptions.defaults().withConfig(metricsConfig));
+        BackendConfig backendConfig = checked(() -> BackendConfig.parse(flags.texts("--backend-config")));
+        boolean autoComplete = !(flags.bool("--disable-auto-complete-config") || flags.bool("--strict-model-config"));
+        ServerOptions options = new ServerOptions(
+                // A set in tritonserver: the same repository twice is one repository.
+                flags.texts("--model-repository").stream().map(Path::of).distinct().toList(),
+                pythonLocation.resolve(flags.text("--python")),
+                flags.integer("--python-threads"),
+                flags.text("--id"),
+                flags.bool("--allow-http"),
+                httpAddress,
+                flags.integer("--http-port"),
+                flags.integer("--http-thread-count"),
+                flags.integer("--http-max-input-size"),
+                flags.bool("--allow-grpc"),
+                flags.text("--grpc-address"),
+                flags.integer("--grpc-port"),
+                grpc(flags),
+                flags.bool("--allow-metrics"),
+                // tritonserver turns CPU metrics off with the metrics endpoint.
+                flags.bool("--allow-metrics") && flags.bool("--allow-cpu-metrics"),
+                metricsAddress != null ? metricsAddress : httpAddress,
+                flags.integer("--metrics-port"),
+                flags.decimal("--metrics-interval-ms"),
+                metricsConfig,
+                log(flags),
+                flags.integer("--exit-timeout-secs"),
+                flags.bool("--exit-on-error"),
+                flags.bool("--strict-readiness"),
+                autoComplete,
+                modelControl(flags),
+                backendConfig,
+                flags.texts("--trace-config"),
+                flags.text("--rate-limit"),
+                flags.texts("--rate-limit-resource"),
+                flags.bool("--bench-floor-model"));
+        PortCollisions.check(options);
+        return options;
+    }
+
+    private static LogOptions log(ParsedFlags flags) {
+        String file = flags.text("--log-file");
+        return new LogOptions(flags.integer("--log-verbose"), flags.bool("--log-info"), flags.bool("--log-warning"),
+                flags.bool("--log-error"), LogFormat.parse(flags.text("--log-format")),
+                file == null || file.isEmpty() ? null : Path.of(file));
+    }
+
+    private static ModelControlOptions modelControl(ParsedFlags flags) {
+        ModelControlMode mode = ModelControlMode.parse(flags.text("--model-control-mode"));
+        // As in tritonserver, the poll interval only counts in poll mode.
+        int pollSecs = mode == ModelControlMode.POLL ? flags.integer("--repository-poll-secs") : 0;
+        return new ModelControlOptions(mode, flags.texts("--load-model").stream().distinct().toList(), pollSecs,
+                flags.integer("--model-load-thread-count"), flags.integer("--model-load-retry-count"),
+                flags.text("--model-config-name"));
+    }
+
+    private static GrpcOptions grpc(ParsedFlags flags) {
+        boolean mutual = flags.bool("--grpc-use-ssl-mutual");
+        return new GrpcOptions(
+                flags.integer("--grpc-infer-thread-count"),
+                flags.integer("--grpc-infer-allocation-pool-size"),
+                optionalInt(flags, "--grpc-max-response-pool-size"),
+                flags.text("--grpc-infer-response-compression-level"),
+                flags.integer("--grpc-keepalive-time"),
+                flags.integer("--grpc-keepalive-timeout"),
+                flags.bool("--grpc-keepalive-permit-without-calls"),
+                flags.integer("--grpc-http2-max-pings-without-data"),
+                flags.integer("--grpc-http2-min-recv-ping-interval-without-data"),
+                flags.integer("--grpc-http2-max-ping-strikes"),
+                optionalInt(flags, "--grpc-max-connection-age"),
+                optionalInt(flags, "--grpc-max-connection-age-grace"),
+                flags.bool("--reuse-grpc-port"),
+                flags.text("--grpc-header-forward-pattern"),
+                flags.texts("--grpc-restricted-protocol"),
+                // Mutual TLS implies TLS, as in tritonserver.
+                flags.bool("--grpc-use-ssl") || mutual,
+                mutual,
+                flags.text("--grpc-server-cert"),
+                flags.text("--grpc-server-key"),
+                flags.text("--grpc-root-cert"));
+    }
+
+    private static OptionalInt optionalInt(ParsedFlags flags, String name) {
+        Object value = flags.value(name);
+        return value == null ? OptionalInt.empty() : OptionalInt.of((Integer) value);
+    }
+
+    private static <T> T checked(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

@@ -45,6 +45,16 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--http-max-input-size", defaultValue = "67108864")
     private int httpMaxInputSize;
 
+    @Option(names = "--allow-grpc", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+            converter = TritonBooleanConverter.class)
+    private boolean allowGrpc;
+
+    @Option(names = "--grpc-address", defaultValue = "0.0.0.0")
+    private String grpcAddress;
+
+    @Option(names = "--grpc-port", defaultValue = "8001")
+    private int grpcPort;
+
     @Option(names = "--allow-metrics", arity = "0..1", fallbackValue = "true", defaultValue = "true",
             converter = TritonBooleanConverter.class)
     private boolean allowMetrics;
@@ -106,7 +116,7 @@ public final class Main implements Callable<Integer> {
                 httpAddress, httpPort, httpThreads, httpMaxInputSize, allowMetrics, allowCpuMetrics,
                 metricsAddress != null ? metricsAddress : httpAddress, metricsPort, metricsIntervalMs, metricsConfig,
                 logVerbose, exitTimeoutSecs, exitOnError, strictReadiness,
-                !(disableAutoCompleteConfig || strictModelConfig), benchFloorModel);
+                !(disableAutoCompleteConfig || strictModelConfig), benchFloorModel, allowGrpc, grpcAddress, grpcPort);
         Server server;
         try {
             server = Server.start(options);

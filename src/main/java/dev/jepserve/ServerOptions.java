@@ -27,6 +27,9 @@ import java.util.List;
  * @param strictReadiness    --strict-readiness
  * @param autoCompleteConfig false with --disable-auto-complete-config or --strict-model-config=true
  * @param benchFloorModel    --bench-floor-model: also serve the Java-only benchmark floor model
+ * @param allowGrpc          --allow-grpc
+ * @param grpcAddress        --grpc-address
+ * @param grpcPort           --grpc-port
  */
 public record ServerOptions(
         List<Path> modelRepositories,
@@ -49,7 +52,10 @@ public record ServerOptions(
         boolean exitOnError,
         boolean strictReadiness,
         boolean autoCompleteConfig,
-        boolean benchFloorModel) {
+        boolean benchFloorModel,
+        boolean allowGrpc,
+        String grpcAddress,
+        int grpcPort) {
 
     public ServerOptions {
         modelRepositories = List.copyOf(modelRepositories);

@@ -1,5 +1,7 @@
 package dev.jepserve;
 
+import dev.jepserve.grpc.GrpcServer;
+import dev.jepserve.grpc.GrpcServerOptions;
 import dev.jepserve.http.HttpServer;
 import dev.jepserve.http.HttpServerOptions;
 import dev.jepserve.inference.InferenceService;
@@ -27,6 +29,7 @@ final class ServerParts {
     PythonRuntime python;
     ModelRepository repository;
     HttpServer http;
+    GrpcServer grpc;
     HttpServer metricsHttp;
     /** Batch delays and request timeouts of every model's scheduler. */
     final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -62,6 +65,12 @@ final class ServerParts {
                 InetSocketAddress bound = http.start();
                 LOG.info("Started HTTPService at {}:{}", options.httpAddress(), bound.getPort());
             }
+            if (options.allowGrpc()) {
+                grpc = new GrpcServer(service, GrpcServerOptions.defaults(options.grpcAddress(), options.grpcPort()),
+                        options::logVerbose);
+                InetSocketAddress bound = grpc.start();
+                LOG.info("Started GRPCInferenceService at {}:{}", options.grpcAddress(), bound.getPort());
+            }
             if (options.allowMetrics()) {
                 metricsHttp = HttpServer.forMetrics(metrics::scrape, new HttpServerOptions(options.metricsAddress(),
                         options.metricsPort(), 1, HttpServerOptions.DEFAULT_MAX_INPUT_SIZE));
@@ -82,6 +91,9 @@ final class ServerParts {
         try {
             if (http != null) {
                 http.stop(timeoutMillis);
+            }
+            if (grpc != null) {
+                grpc.stop(Math.max(0, deadline - System.currentTimeMillis()));
             }
             if (repository != null) {
                 repository.unloadAll(Math.max(0, deadline - System.currentTimeMillis()));

@@ -59,17 +59,18 @@ final class ServerParts {
 
     void startEndpoints(ServerOptions options, InferenceService service) {
         try {
-            if (options.allowHttp()) {
-                http = HttpServer.forInference(service, new HttpServerOptions(options.httpAddress(), options.httpPort(),
-                        options.httpThreads(), options.httpMaxInputSize()));
-                InetSocketAddress bound = http.start();
-                LOG.info("Started HTTPService at {}:{}", options.httpAddress(), bound.getPort());
-            }
+            // Triton's order: gRPC, HTTP, metrics. A client that found HTTP up finds gRPC up too.
             if (options.allowGrpc()) {
                 grpc = new GrpcServer(service, GrpcServerOptions.defaults(options.grpcAddress(), options.grpcPort()),
                         options::logVerbose);
                 InetSocketAddress bound = grpc.start();
                 LOG.info("Started GRPCInferenceService at {}:{}", options.grpcAddress(), bound.getPort());
+            }
+            if (options.allowHttp()) {
+                http = HttpServer.forInference(service, new HttpServerOptions(options.httpAddress(), options.httpPort(),
+                        options.httpThreads(), options.httpMaxInputSize()));
+                InetSocketAddress bound = http.start();
+                LOG.info("Started HTTPService at {}:{}", options.httpAddress(), bound.getPort());
             }
             if (options.allowMetrics()) {
                 metricsHttp = HttpServer.forMetrics(metrics::scrape, new HttpServerOptions(options.metricsAddress(),

@@ -452,6 +452,15 @@ def test_aio_client_infers_and_streams(server):
     assert asyncio.run(asyncio.wait_for(run(), 60)) == ["s0", "s1", "s2"]
 
 
+def test_allow_grpc_false_turns_grpc_off():
+    with JepServe([make_repository(EXAMPLES / "add_sub")], ["--allow-grpc=false"]) as running:
+        assert "GRPCInferenceService" not in running.output
+        with grpcclient.InferenceServerClient(running.grpc_url) as client:
+            with pytest.raises(InferenceServerException) as error:
+                client.is_server_live(client_timeout=2)
+        assert error.value.status() in ("StatusCode.UNAVAILABLE", "StatusCode.DEADLINE_EXCEEDED")
+
+
 def test_zz_the_server_logged_no_java_exception(server):
     """Runs last in this module: nothing above made the server log a stack trace."""
     assert "Exception" not in server.output and "\tat " not in server.output, server.output[-5000:]

@@ -225,11 +225,15 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
             this.emptyFinalWanted = emptyFinalWanted;
         }
 
-        synchronized void submitted(RequestHandle requestHandle) {
-            handle = requestHandle;
-            submitted = true;
-            if (cancelRequested) {
-                requestHandle.cancel();
+        void submitted(RequestHandle requestHandle) {
+            boolean cancelNow;
+            synchronized (this) {
+                handle = requestHandle;
+                submitted = true;
+                cancelNow = cancelRequested;
+            }
+            if (cancelNow) {
+                requestHandle.cancel(); // the stream was cancelled while the request was being submitted
             }
         }
 

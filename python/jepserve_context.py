@@ -3,7 +3,7 @@
 Models never import this module; they use triton_python_backend_utils. It holds:
 - TritonModelException, the exception pb_utils calls raise (re-exported by pb_utils);
 - the model instance whose initialize/execute/finalize is running on this thread;
-- the sinks the Java server installs (log lines, custom metrics). Outside the server (plain Python, unit
+- the sinks the Java server installs (log lines, custom metrics, the border's callbacks). Outside the server (plain Python, unit
   tests) no sink is installed and log lines go to stderr.
 """
 
@@ -32,6 +32,8 @@ _thread_state = threading.local()
 # Installed once by the server (Java objects); None when running outside it.
 log_sink = None
 metrics_backend = None
+# The server end of the border: responses, cancellation checks, "execute returned" (PythonCallbacks).
+callbacks = None
 
 
 def current_instance():
@@ -51,11 +53,12 @@ def current_instance_name():
     return context.name if context is not None else ""
 
 
-def install(log, metrics):
+def install(log, metrics, server_callbacks=None):
     """Called by the server once, before any model is imported."""
-    global log_sink, metrics_backend
+    global log_sink, metrics_backend, callbacks
     log_sink = log
     metrics_backend = metrics
+    callbacks = server_callbacks
 
 
 def write_log(level, filename, line, message):

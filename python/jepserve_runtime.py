@@ -5,9 +5,12 @@ worker threads. Models never see this module. Data crosses as simple values: str
 arrays viewing Java direct buffers (inputs) and bytes (outputs).
 """
 
+import asyncio
 import importlib.util
+import inspect
 import json
 import sys
+import threading
 import time
 import traceback
 import types
@@ -16,6 +19,8 @@ import numpy as np
 
 import jepserve_context as context
 import triton_python_backend_utils as pb_utils
+from jepserve_border import BatchMessage, ExecutionDoneMessage
+from jepserve_responses import RequestResponses
 
 _MODEL_CLASS = "TritonPythonModel"
 _EMPTY = np.zeros(0, dtype=np.uint8)
@@ -31,15 +36,18 @@ class ModelError(Exception):
 
 
 class _Instance:
-    __slots__ = ("model", "context", "execute")
+    __slots__ = ("model", "context", "execute", "decoupled", "loop", "loop_thread")
 
-    def __init__(self, model, instance_context):
+    def __init__(self, model, instance_context, decoupled):
         self.model = model
         self.context = instance_context
         self.execute = getattr(model, "execute", None)
+        self.decoupled = decoupled
+        self.loop = None  # the asyncio loop of `async def execute`, started on first use
+        self.loop_thread = None
 
 
-def bootstrap(log_sink, metrics_backend):
+def bootstrap(log_sink, metrics_backend, callbacks=None):
     """Runs once per process, before any model: the process-wide Python settings Triton's stub has."""
     sys.argv = [""]
     # Model output reaches the server's output line by line, as a terminal would show it.
@@ -47,7 +55,7 @@ def bootstrap(log_sink, metrics_backend):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(line_buffering=True)
-    context.install(log_sink, metrics_backend)
+    context.install(log_sink, metrics_backend, callbacks)
 
 
 def load_module(module_key, model_file, version_dir, model_dir, model_name, model_version):
@@ -113,8 +121,12 @@ def unload_module(module_key):
         sys.modules.pop(module.__name__.rpartition(".")[0], None)
 
 
-def create_instance(instance_key, module_key, args_items, instance_name, model_name, model_version, version_dir):
-    """Instantiates TritonPythonModel and runs initialize(args); args_items is a flat [k1, v1, k2, v2, ...]."""
+def create_instance(instance_key, module_key, args_items, instance_name, model_name, model_version, version_dir,
+                    decoupled=False):
+    """Instantiates TritonPythonModel and runs initialize(args); args_items is a flat [k1, v1, k2, v2, ...].
+
+    decoupled: the model's transaction policy (execute returns None, responses go through senders).
+    """
     args = {}
     items = list(args_items)
     for i in range(0, len(items), 2):
@@ -130,7 +142,7 @@ def create_instance(instance_key, module_key, args_items, instance_name, model_n
         raise ModelError(_describe_current_exception())
     finally:
         context.set_current_instance(previous)
-    _instances[instance_key] = _Instance(model, instance_context)
+    _instances[instance_key] = _Instance(model, instance_context, bool(decoupled))
 
 
 def finalize_instance(instance_key):
@@ -147,99 +159,147 @@ def finalize_instance(instance_key):
     except BaseException:
         error = _describe_current_exception()
     finally:
+        _stop_loop(instance)
         del instance
         context.set_current_instance(previous)
     return error
 
 
-def execute(instance_key, metadata, buffers, is_cancelled):
-    """Runs one execute() call for a batch of requests.
+def execute(instance_key, batch_json, buffers):
+    """Runs one execute() call for a batch (a BatchMessage as JSON; buffers holds the input bytes, each a
+    uint8 ndarray over Java memory, None for an empty tensor).
 
-    metadata: JSON of a list of requests, each [request_id, correlation_id, flags, timeout_us, parameters_json,
-    requested_output_names, inputs], inputs being [name, dtype_code, shape, buffer_index] entries.
-    buffers: the input bytes, each a uint8 ndarray over Java memory (None for an empty tensor).
-    is_cancelled: a Java object whose isCancelled(int index) tells whether request `index` was cancelled.
-
-    Returns [results, compute_input_ns, compute_infer_ns, compute_output_ns] where each result is
-    [True, outputs, parameters_json] with outputs [name, dtype_code, shape, bytes] entries,
-    or [False, error_code, message] for a request that failed.
+    Responses leave through each request's RequestResponses. Returns the ExecutionDoneMessage as JSON, or
+    None when an `async def execute` of a non-decoupled model is still running: it reports through the
+    server's callbacks when it ends.
     """
     instance = _instances[instance_key]
     started = time.perf_counter_ns()
+    batch = BatchMessage.from_json(batch_json)
     requests = []
-    requested_sets = []
-    batch = json.loads(metadata)
-    for index, (request_id, correlation_id, flags, timeout, parameters, requested, inputs) in enumerate(batch):
+    answers = []
+    for message in batch.requests:
         tensors = []
-        for name, code, shape, buffer_index in inputs:
-            buffer = buffers[buffer_index]
-            tensors.append(pb_utils.Tensor._from_wire(name, code, shape, _EMPTY if buffer is None else buffer))
-        requested_sets.append(set(requested))
+        for tensor in message.inputs:
+            buffer = buffers[tensor.buffer]
+            tensors.append(pb_utils.Tensor._from_wire(tensor.name, tensor.datatype, tensor.shape,
+                                                      _EMPTY if buffer is None else buffer))
+        answer = RequestResponses(message.handle, set(message.requested_outputs), instance.decoupled)
+        answers.append(answer)
+        parameters = json.dumps(message.parameters) if message.parameters else "{}"
         requests.append(pb_utils.InferenceRequest._incoming(
-            request_id, correlation_id, flags, timeout, parameters, tensors, requested,
-            _cancel_check(is_cancelled, index)))
+            message.id, message.correlation_id, message.flags, message.timeout_us, parameters, tensors,
+            message.requested_outputs, answer.is_cancelled, answer))
     inputs_ready = time.perf_counter_ns()
 
     previous = context.set_current_instance(instance.context)
     try:
         if instance.execute is None:
             message = "Python model %s does not implement `execute` method." % _model_file(instance)
-            return [[[False, int(pb_utils.TritonError.INTERNAL), message] for _ in requests], inputs_ready - started, 0, 0]
-        responses = instance.execute(requests)
+            for answer in answers:
+                answer.fail(pb_utils.TritonError.INTERNAL, message)
+            return ExecutionDoneMessage(batch.batch, inputs_ready - started, 0, 0).to_json()
+        returned = instance.execute(requests)
+        if inspect.iscoroutine(returned):
+            return _start_async(instance, batch.batch, returned, answers, inputs_ready - started)
         executed = time.perf_counter_ns()
-        results = _collect_results(instance, requests, responses, requested_sets)
+        _answer(instance, returned, answers)
     except BaseException:
         executed = time.perf_counter_ns()
-        message = "Failed to process the request(s) for model '%s', message: %s" % (
-            instance.context.name, _describe_current_exception())
-        results = [[False, int(pb_utils.TritonError.INTERNAL), message] for _ in requests]
+        _fail_all(instance, answers)
     finally:
         context.set_current_instance(previous)
     finished = time.perf_counter_ns()
-    return [results, inputs_ready - started, executed - inputs_ready, finished - executed]
+    return ExecutionDoneMessage(batch.batch, inputs_ready - started, executed - inputs_ready,
+                                finished - executed).to_json()
 
 
-def _collect_results(instance, requests, responses, requested_sets):
-    """Checks execute()'s return value as Triton does and converts each response for Java."""
-    if not isinstance(responses, list):
-        raise _BatchError("Expected a list in the execute return, found type '%s'." % type(responses).__name__)
-    if len(responses) != len(requests):
+def _answer(instance, returned, answers):
+    """Checks execute()'s return value as Triton does and sends the returned responses."""
+    if instance.decoupled:
+        if returned is not None:
+            raise _BatchError("Python model '%s' is using the decoupled mode and the execute function must "
+                              "return None." % instance.context.name)
+        return
+    if returned is None:
+        return  # every response was, or will be, sent through the requests' response senders
+    if not isinstance(returned, list):
+        raise _BatchError("Expected a list in the execute return, found type '%s'." % type(returned).__name__)
+    if len(returned) != len(answers):
         raise _BatchError(
             "Number of InferenceResponse objects do not match the number of InferenceRequest objects. "
-            "InferenceRequest(s) size is:%d, and InferenceResponse(s) size is:%d\n" % (len(requests), len(responses)))
-    results = []
-    for response, requested in zip(responses, requested_sets):
-        if response is None:
-            results.append([False, int(pb_utils.TritonError.UNSUPPORTED),
-                            "Model '%s' returned None for a request; sending responses through "
-                            "get_response_sender() is not supported by jepserve yet." % instance.context.name])
-            continue
-        if not isinstance(response, pb_utils.InferenceResponse):
+            "InferenceRequest(s) size is:%d, and InferenceResponse(s) size is:%d\n" % (len(answers), len(returned)))
+    for response in returned:
+        if response is not None and not isinstance(response, pb_utils.InferenceResponse):
             raise _BatchError("Expected an 'InferenceResponse' object in the execute function return list, "
                               "found type '%s'." % type(response).__name__)
-        if response.has_error():
-            error = response.error()
-            results.append([False, int(error.code()), error.message()])
-            continue
-        outputs = [[tensor.name(), tensor.triton_dtype(), tensor.shape(), _as_bytes(tensor._wire_bytes())]
-                   for tensor in response.output_tensors() if tensor.name() in requested]
-        results.append([True, outputs, response.parameters()])
-    return results
+    for response, answer in zip(returned, answers):
+        if response is not None:
+            answer.send_returned(response)
+
+
+def _fail_all(instance, answers):
+    """execute() raised or returned something wrong: every request still open gets the error (call in except)."""
+    message = "Failed to process the request(s) for model '%s', message: %s" % (
+        instance.context.name, _describe_current_exception())
+    for answer in answers:
+        answer.fail(pb_utils.TritonError.INTERNAL, message)
+
+
+def _start_async(instance, batch_handle, coroutine, answers, input_ns):
+    """Runs an `async def execute` on the instance's event loop.
+
+    Decoupled: execute counts as returned at once, so the instance takes its next batch while this one
+    awaits (as Triton). Non-decoupled: it returns when the coroutine ends, reported through the callbacks;
+    the Python worker thread is not blocked meanwhile (Triton's stub blocks).
+    """
+    loop = _instance_loop(instance)
+    scheduled = time.perf_counter_ns()
+    future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+
+    def finished(done):
+        executed = time.perf_counter_ns()
+        try:
+            _answer(instance, done.result(), answers)
+        except BaseException:
+            _fail_all(instance, answers)
+        if not instance.decoupled:
+            ended = time.perf_counter_ns()
+            context.callbacks.executionDone(
+                ExecutionDoneMessage(batch_handle, input_ns, executed - scheduled, ended - executed).to_json())
+
+    future.add_done_callback(finished)
+    if instance.decoupled:
+        return ExecutionDoneMessage(batch_handle, input_ns, time.perf_counter_ns() - scheduled, 0).to_json()
+    return None
+
+
+def _instance_loop(instance):
+    """The instance's asyncio loop, on a daemon thread of its own that runs as the instance."""
+    if instance.loop is None:
+        loop = asyncio.new_event_loop()
+
+        def run():
+            context.set_current_instance(instance.context)
+            asyncio.set_event_loop(loop)
+            loop.run_forever()
+
+        thread = threading.Thread(target=run, name="jepserve-async-%s" % instance.context.name, daemon=True)
+        thread.start()
+        instance.loop = loop
+        instance.loop_thread = thread
+    return instance.loop
+
+
+def _stop_loop(instance):
+    if instance.loop is not None:
+        instance.loop.call_soon_threadsafe(instance.loop.stop)
+        instance.loop_thread.join(timeout=5)
+        instance.loop = None
 
 
 class _BatchError(Exception):
     """A broken execute() return value: fails every request of the batch, without a traceback."""
-
-
-def _as_bytes(data):
-    # Jep turns bytes into a Java byte[]; other buffer types would arrive as opaque objects.
-    return data if isinstance(data, bytes) else bytes(data)
-
-
-def _cancel_check(is_cancelled, index):
-    if is_cancelled is None:
-        return None
-    return lambda: bool(is_cancelled.isCancelled(index))
 
 
 def _model_file(instance):

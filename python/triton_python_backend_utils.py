@@ -653,7 +653,7 @@ class InferenceRequest:
 
     __slots__ = ("_request_id", "_correlation_id", "_inputs", "_requested_output_names", "_model_name",
                  "_model_version", "_flags", "_timeout", "_preferred_memory", "_trace", "_parameters",
-                 "_is_cancelled", "_release_flags")
+                 "_is_cancelled", "_release_flags", "_responses")
 
     def __init__(self, request_id="", correlation_id=0, inputs=_REQUIRED, requested_output_names=_REQUIRED,
                  model_name=_REQUIRED, model_version=-1, flags=0, timeout=0,
@@ -706,14 +706,16 @@ class InferenceRequest:
         self._parameters = parameters_json
         self._is_cancelled = None
         self._release_flags = TRITONSERVER_REQUEST_RELEASE_ALL
+        self._responses = None
 
     @classmethod
     def _incoming(cls, request_id, correlation_id, flags, timeout, parameters_json, inputs,
-                  requested_output_names, is_cancelled=None):
+                  requested_output_names, is_cancelled=None, responses=None):
         """Runtime entry point: a request handed to execute(), without the BLS argument checks.
 
         inputs: list of Tensor; requested_output_names: list of str, used as given (the runtime fills in
-        all config outputs when the client asked for none); is_cancelled: optional zero-argument callable.
+        all config outputs when the client asked for none); is_cancelled: optional zero-argument callable;
+        responses: the request's jepserve_responses.RequestResponses (what its response sender sends through).
         """
         self = cls.__new__(cls)
         self._request_id = request_id
@@ -729,6 +731,7 @@ class InferenceRequest:
         self._parameters = parameters_json or "{}"
         self._is_cancelled = is_cancelled
         self._release_flags = TRITONSERVER_REQUEST_RELEASE_ALL
+        self._responses = responses
         return self
 
     def inputs(self):
@@ -769,9 +772,9 @@ class InferenceRequest:
         self._release_flags = _as_uint32(flags, "set_release_flags(): flags")
 
     def get_response_sender(self):
-        raise TritonModelException(
-            "InferenceRequest.get_response_sender() is not supported by jepserve yet (decoupled models and "
-            "response senders come later); return responses from execute instead.")
+        if self._responses is None:
+            raise TritonModelException("get_response_sender() is only available on requests passed to execute()")
+        return InferenceResponseSender(self._responses)
 
     def exec(self, decoupled=False):
         _as_bool(decoupled, "exec(): decoupled")
@@ -783,6 +786,24 @@ class InferenceRequest:
 
     def __repr__(self):
         return "InferenceRequest(request_id=%r, inputs=%s)" % (self._request_id, [t._name for t in self._inputs])
+
+
+class InferenceResponseSender:
+    """Sends a request's responses, from any thread and also after execute() returned."""
+
+    __slots__ = ("_responses",)
+
+    def __init__(self, responses):
+        self._responses = responses
+
+    def send(self, response=None, flags=0):
+        if response is not None and not isinstance(response, InferenceResponse):
+            raise _type_error("send(): response", "InferenceResponse or None", response)
+        flags = _as_uint32(flags, "send(): flags")
+        self._responses.send_from_sender(response, flags)
+
+    def is_cancelled(self):
+        return self._responses.is_cancelled()
 
 
 class InferenceResponse:

@@ -1,7 +1,10 @@
-import dev.jepserve.inference.BatchCancellation;
-import dev.jepserve.inference.BatchResult;
+import dev.jepserve.inference.BatchPolicy;
 import dev.jepserve.inference.DataType;
+import dev.jepserve.inference.FailureReason;
+import dev.jepserve.inference.InferenceObserver;
 import dev.jepserve.inference.InferenceRequest;
+import dev.jepserve.inference.QueueScheduler;
+import dev.jepserve.inference.SingleResponseFuture;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
@@ -13,10 +16,13 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The in-process cost of one execute() round trip, Java → Python worker → Java, on the add_sub example with
- * FP32[4] inputs, without HTTP: where the time goes between the scheduler and the model.
+ * FP32[4] inputs, without HTTP: where the time goes between the scheduler and the model. Requests go through
+ * the model's scheduler and come back through a response sink, as from a front end.
  * Usage: java -cp target/jepserve.jar:bench/python_hop PythonHopBench <venv> <examples dir>
  */
 public final class PythonHopBench {
@@ -29,7 +35,36 @@ public final class PythonHopBench {
         String config = "{\"output\":[{\"name\":\"OUTPUT0\",\"data_type\":\"TYPE_FP32\"},"
                 + "{\"name\":\"OUTPUT1\",\"data_type\":\"TYPE_FP32\"}]}";
         PythonModelInstance instance = python.createInstance("bench", "add_sub_0", "add_sub", "1", model.resolve("1"),
-                Map.of("model_config", config));
+                Map.of("model_config", config), false);
+        // Sums what Python reports for each execute(): building requests, the model, sending responses.
+        AtomicLongArray phases = new AtomicLongArray(3);
+        InferenceObserver timing = new InferenceObserver() {
+            @Override
+            public void queued() {
+            }
+
+            @Override
+            public void dequeued() {
+            }
+
+            @Override
+            public void executed(int batchSize, long input, long infer, long output) {
+                phases.addAndGet(0, input);
+                phases.addAndGet(1, infer);
+                phases.addAndGet(2, output);
+            }
+
+            @Override
+            public void succeeded(int batchSize, long requestNanos, long queueNanos, long input, long infer,
+                                  long output) {
+            }
+
+            @Override
+            public void failed(FailureReason reason, long requestNanos) {
+            }
+        };
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(), timing,
+                Executors.newSingleThreadScheduledExecutor());
         ByteBuffer data = ByteBuffer.allocateDirect(32).order(ByteOrder.LITTLE_ENDIAN);
         InferenceRequest request = new InferenceRequest("add_sub", -1, "", 0L, 0, 0, Map.of(),
                 List.of(new Tensor("INPUT0", DataType.FP32, new long[] {4}, data.slice(0, 16)),
@@ -37,16 +72,16 @@ public final class PythonHopBench {
                 List.of("OUTPUT0", "OUTPUT1"));
         int calls = 20_000;
         for (int round = 0; round < 5; round++) {
-            long pythonInput = 0;
-            long pythonInfer = 0;
-            long pythonOutput = 0;
+            for (int p = 0; p < 3; p++) {
+                phases.set(p, 0);
+            }
             long started = System.nanoTime();
             for (int i = 0; i < calls; i++) {
-                BatchResult result = instance.execute(List.of(request), BatchCancellation.none()).join();
-                pythonInput += result.computeInputNanos();
-                pythonInfer += result.computeInferNanos();
-                pythonOutput += result.computeOutputNanos();
+                SingleResponseFuture.of(sink -> scheduler.submit(request, 1, sink)).join();
             }
+            long pythonInput = phases.get(0);
+            long pythonInfer = phases.get(1);
+            long pythonOutput = phases.get(2);
             double total = (System.nanoTime() - started) / 1e3 / calls;
             double inPython = (pythonInput + pythonInfer + pythonOutput) / 1e3 / calls;
             System.out.printf("round %d: %.1f us per execute() round trip; in Python %.1f us (requests %.1f, "

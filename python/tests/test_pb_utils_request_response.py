@@ -162,9 +162,9 @@ def test_bls_inside_a_model_call_is_not_supported_yet(inside_model):
         request.exec(decoupled=None)
 
 
-def test_response_sender_not_supported_yet():
+def test_response_sender_only_on_requests_passed_to_execute():
     request = pb_utils.InferenceRequest._incoming("", 0, 0, 0, "{}", [], [])
-    with pytest.raises(pb_utils.TritonModelException, match="not supported"):
+    with pytest.raises(pb_utils.TritonModelException, match="only available on requests passed to execute"):
         request.get_response_sender()
 
 

@@ -1,6 +1,15 @@
 package dev.jepserve;
 
+import dev.jepserve.grpc.GrpcServer;
+import dev.jepserve.grpc.GrpcServerOptions;
+import dev.jepserve.http.HttpServer;
+import dev.jepserve.http.HttpServerOptions;
+import dev.jepserve.inference.InferenceService;
 import dev.jepserve.logging.LogSettings;
+import dev.jepserve.metrics.CpuMetricsPoller;
+import dev.jepserve.metrics.MetricsOptions;
+import dev.jepserve.metrics.MetricsRegistry;
+import dev.jepserve.python.InProcessPythonBackend;
 import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
@@ -10,14 +19,22 @@ import dev.jepserve.repository.ModelLoader;
 import dev.jepserve.repository.ModelLoaderOptions;
 import dev.jepserve.repository.ModelRepository;
 import dev.jepserve.repository.ModelTable;
+import dev.jepserve.repository.ModelVersionFactory;
 import dev.jepserve.repository.RepositoryInferenceService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Wires the parts together in start-up order and takes them down in reverse. No serving logic here. */
+/**
+ * The composition root: builds every part in start-up order, passes each what it needs, and registers how to
+ * stop it. No serving logic here.
+ */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
@@ -29,49 +46,115 @@ public final class Server implements AutoCloseable {
     }
 
     private final ServerOptions options;
+    private final ShutdownSequence shutdown;
     private final AtomicBoolean serving = new AtomicBoolean(false);
     private final AtomicBoolean closed = new AtomicBoolean(false);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private ServerParts parts;
+    private final MetricsRegistry metrics;
+    private final InferenceService service;
 
-    private Server(ServerOptions options) {
+    private Server(ServerOptions options, ShutdownSequence shutdown) {
         this.options = options;
-    }
-
-    public static Server start(ServerOptions options) {
-        Server server = new Server(options);
-        try {
-            server.startParts();
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
-        return server;
-    }
-
-    private void startParts() {
+        this.shutdown = shutdown;
         LogSettings.applyVerbose(options.logVerbose());
-        parts = new ServerParts();
         PythonEnvironment environment = new PythonEnvironmentProbe(BuildInfo.jepVersion()).probe(options.python());
-        parts.startMetrics(options);
-        parts.python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
-                parts.customMetricsBackend());
-        ModelLoader loader = new ModelLoader(parts.python, parts.versionMetricsFactory(),
-                parts.metrics.customMetrics()::releaseOwner, new ModelLoaderOptions(options.autoCompleteConfig()),
-                parts.timers);
-        parts.repository = new ModelRepository(options.modelRepositories(), loader);
-        parts.repository.loadAll();
-        if (options.benchFloorModel()) {
-            parts.repository.add(FloorModel.create(parts.versionMetricsFactory(), parts.timers));
+
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "jepserve-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        shutdown.onStop("scheduler timers", remaining -> timers.shutdownNow());
+
+        metrics = new MetricsRegistry(MetricsOptions.defaults().withEnabled(options.allowMetrics())
+                .withIntervalMs(options.metricsIntervalMs()).withConfig(options.metricsConfig()));
+        if (options.allowMetrics() && options.allowCpuMetrics()) {
+            CpuMetricsPoller cpuPoller = new CpuMetricsPoller(metrics);
+            cpuPoller.start();
+            shutdown.onStop("CPU metrics poller", remaining -> cpuPoller.close());
         }
-        LOG.info("\n{}", ModelTable.render(parts.repository.models().values()));
-        if (options.exitOnError() && !parts.repository.allReady()) {
+        startMetricsEndpoint();
+
+        PythonRuntime python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(), metrics.customMetrics());
+        shutdown.onStop("Python runtime", remaining -> python.close());
+
+        ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers);
+        ModelLoader loader = new ModelLoader(new InProcessPythonBackend(python, metrics.customMetrics()::releaseOwner),
+                versions, new ModelLoaderOptions(options.autoCompleteConfig()));
+        ModelRepository repository = new ModelRepository(options.modelRepositories(), loader);
+        shutdown.onStop("models", repository::unloadAll);
+        repository.loadAll();
+        if (options.benchFloorModel()) {
+            repository.add(FloorModel.create(versions));
+        }
+        LOG.info("\n{}", ModelTable.render(repository.models().values()));
+        if (options.exitOnError() && !repository.allReady()) {
             throw new StartupException("failed to load all models");
         }
-        RepositoryInferenceService service = new RepositoryInferenceService(parts.repository, options.serverId(),
-                BuildInfo.version(), serving::get, options.strictReadiness());
+
+        service = new RepositoryInferenceService(repository, options.serverId(), BuildInfo.version(), serving::get,
+                options.strictReadiness());
         serving.set(true);
-        parts.startEndpoints(options, service);
+        startEndpoints();
+    }
+
+    /** Starts the server; a failure stops whatever had started and is thrown. */
+    public static Server start(ServerOptions options) {
+        ShutdownSequence shutdown = new ShutdownSequence();
+        try {
+            return new Server(options, shutdown);
+        } catch (RuntimeException e) {
+            shutdown.run(options.exitTimeoutSecs() * 1000L);
+            throw e;
+        }
+    }
+
+    /** The inference endpoints, once the models are loaded. */
+    private void startEndpoints() {
+        try {
+            // Triton's order: gRPC, then HTTP. A client that found HTTP up finds gRPC up too.
+            if (options.allowGrpc()) {
+                GrpcServer grpc = new GrpcServer(service, GrpcServerOptions.defaults(options.grpcAddress(),
+                        options.grpcPort()), options::logVerbose);
+                InetSocketAddress bound = grpc.start();
+                shutdown.onStop("gRPC endpoint", grpc::stop);
+                LOG.info("Started GRPCInferenceService at {}:{}", options.grpcAddress(), bound.getPort());
+            }
+            if (options.allowHttp()) {
+                HttpServer http = HttpServer.forInference(service, new HttpServerOptions(options.httpAddress(),
+                        options.httpPort(), options.httpThreads(), options.httpMaxInputSize()));
+                InetSocketAddress bound = http.start();
+                shutdown.onStop("HTTP endpoint", http::stop);
+                LOG.info("Started HTTPService at {}:{}", options.httpAddress(), bound.getPort());
+            }
+        } catch (IOException e) {
+            throw new StartupException("cannot listen: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while starting the endpoints");
+        }
+    }
+
+    /**
+     * The metrics endpoint starts before the models load and stops after they unloaded, so scrapes see load
+     * durations and the shutdown.
+     */
+    private void startMetricsEndpoint() {
+        if (!options.allowMetrics()) {
+            return;
+        }
+        HttpServer metricsHttp = HttpServer.forMetrics(metrics::scrape, new HttpServerOptions(
+                options.metricsAddress(), options.metricsPort(), 1, HttpServerOptions.DEFAULT_MAX_INPUT_SIZE));
+        try {
+            InetSocketAddress bound = metricsHttp.start();
+            shutdown.onStop("metrics endpoint", remaining -> metricsHttp.stop(1000));
+            LOG.info("Started Metrics Service at {}:{}", options.metricsAddress(), bound.getPort());
+        } catch (IOException e) {
+            throw new StartupException("cannot listen: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while starting the metrics endpoint");
+        }
     }
 
     /** Blocks until {@link #close()} has finished. */
@@ -87,9 +170,7 @@ public final class Server implements AutoCloseable {
         }
         serving.set(false);
         try {
-            if (parts != null) {
-                parts.close(options.exitTimeoutSecs() * 1000L);
-            }
+            shutdown.run(options.exitTimeoutSecs() * 1000L);
         } finally {
             terminated.countDown();
         }

@@ -1,6 +1,7 @@
 package dev.jepserve.grpc;
 
 import dev.jepserve.grpc.proto.InferBatchStatistics;
+import dev.jepserve.grpc.proto.InferResponseStatistics;
 import dev.jepserve.grpc.proto.InferStatistics;
 import dev.jepserve.grpc.proto.ModelStatistics;
 import dev.jepserve.grpc.proto.ModelStatisticsResponse;
@@ -11,7 +12,7 @@ import dev.jepserve.inference.TritonException;
 
 import java.util.List;
 
-/** ModelStatistics: the statistics extension's numbers, from the domain's per-version statistics. */
+/** ModelStatistics: the statistics extension's numbers (response_stats keyed by response index), from the domain's per-version statistics. */
 final class StatisticsRpc {
     private static final StatisticDuration ZERO = StatisticDuration.getDefaultInstance();
 
@@ -61,6 +62,16 @@ final class StatisticsRpc {
                         .setComputeOutput(duration(stats.computeOutput()))
                         .setCacheHit(ZERO)
                         .setCacheMiss(ZERO));
+        for (dev.jepserve.inference.ModelStatistics.ResponseStats byIndex : stats.responseStats()) {
+            message.putResponseStats(Integer.toString(byIndex.index()), InferResponseStatistics.newBuilder()
+                    .setComputeInfer(duration(byIndex.computeInfer()))
+                    .setComputeOutput(duration(byIndex.computeOutput()))
+                    .setSuccess(duration(byIndex.success()))
+                    .setFail(duration(byIndex.fail()))
+                    .setEmptyResponse(duration(byIndex.emptyResponse()))
+                    .setCancel(duration(byIndex.cancel()))
+                    .build());
+        }
         for (dev.jepserve.inference.ModelStatistics.BatchStats batch : stats.batchStats()) {
             message.addBatchStats(InferBatchStatistics.newBuilder()
                     .setBatchSize(batch.batchSize())

@@ -73,6 +73,16 @@ final class StatisticsEndpoint implements Endpoint {
         writeDuration(gen, "cache_miss", new ModelStatistics.Duration(0, 0));
         gen.writeEndObject();
         gen.writeObjectFieldStart("response_stats");
+        for (ModelStatistics.ResponseStats response : stats.responseStats()) {
+            gen.writeObjectFieldStart(Integer.toString(response.index()));
+            writeDuration(gen, "compute_infer", response.computeInfer());
+            writeDuration(gen, "compute_output", response.computeOutput());
+            writeDuration(gen, "success", response.success());
+            writeDuration(gen, "fail", response.fail());
+            writeDuration(gen, "empty_response", response.emptyResponse());
+            writeDuration(gen, "cancel", response.cancel());
+            gen.writeEndObject();
+        }
         gen.writeEndObject();
         gen.writeArrayFieldStart("batch_stats");
         for (ModelStatistics.BatchStats batch : stats.batchStats()) {

@@ -24,6 +24,17 @@ public interface InferenceObserver {
     /** A request failed after it was accepted. */
     void failed(FailureReason reason, long requestNanos);
 
+    /** A request got its first response (or error), {@code requestNanos} after it arrived. */
+    default void firstResponse(long requestNanos) {
+    }
+
+    /**
+     * Response number {@code index} (from 0) of a request went out, {@code nanos} after the previous one (or
+     * after its execution started, for the first): what the statistics' response_stats count.
+     */
+    default void responded(int index, ResponseKind kind, long nanos) {
+    }
+
     /** Tells both observers everything, first then second. */
     static InferenceObserver both(InferenceObserver first, InferenceObserver second) {
         return new InferenceObserver() {
@@ -59,6 +70,18 @@ public interface InferenceObserver {
             public void failed(FailureReason reason, long requestNanos) {
                 first.failed(reason, requestNanos);
                 second.failed(reason, requestNanos);
+            }
+
+            @Override
+            public void firstResponse(long requestNanos) {
+                first.firstResponse(requestNanos);
+                second.firstResponse(requestNanos);
+            }
+
+            @Override
+            public void responded(int index, ResponseKind kind, long nanos) {
+                first.responded(index, kind, nanos);
+                second.responded(index, kind, nanos);
             }
         };
     }

@@ -5,16 +5,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One model instance (Triton's instance_group entry, one TritonPythonModel object): it executes one batch
- * at a time; the scheduler never hands it a second batch before the first completes.
+ * at a time; the scheduler never hands it a second batch before execute() of the first returned.
  */
 public interface ModelInstance {
     /** Triton's instance name, e.g. {@code add_sub_0_0}. */
     String name();
 
     /**
-     * Runs the model's execute() on a batch. The future never completes exceptionally for model errors.
-     *
-     * @param cancellation tells the model (request.is_cancelled()) which requests were cancelled meanwhile
+     * Runs the model's execute() on a batch. Responses go to each request's {@link ScheduledRequest#send}
+     * or {@link ScheduledRequest#fail}, before or after execute returned; the future completes when execute
+     * returned (the instance is free again), and never exceptionally for model errors.
      */
-    CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation);
+    CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch);
 }

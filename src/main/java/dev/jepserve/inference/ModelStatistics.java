@@ -22,10 +22,31 @@ public final class ModelStatistics implements InferenceObserver {
     public record BatchStats(int batchSize, Duration computeInput, Duration computeInfer, Duration computeOutput) {
     }
 
+    /**
+     * The responses with one index (0 = every request's first response): Triton's response_stats entry.
+     * compute_infer is the time since the previous response (or since execution started); compute_output is
+     * not measured separately here (0 ns per response).
+     */
+    public record ResponseStats(int index, Duration computeInfer, Duration computeOutput, Duration success,
+                                Duration fail, Duration emptyResponse, Duration cancel) {
+        ResponseStats plus(ResponseKind kind, long nanos) {
+            return switch (kind) {
+                case SUCCESS -> new ResponseStats(index, computeInfer.plus(nanos), computeOutput.plus(0),
+                        success.plus(nanos), fail, emptyResponse, cancel);
+                case FAIL -> new ResponseStats(index, computeInfer, computeOutput, success, fail.plus(nanos),
+                        emptyResponse, cancel);
+                case EMPTY -> new ResponseStats(index, computeInfer, computeOutput, success, fail,
+                        emptyResponse.plus(nanos), cancel);
+                case CANCEL -> new ResponseStats(index, computeInfer, computeOutput, success, fail, emptyResponse,
+                        cancel.plus(nanos));
+            };
+        }
+    }
+
     /** A consistent copy of every number. */
     public record Snapshot(long lastInferenceMillis, long inferenceCount, long executionCount, Duration success,
                            Duration fail, Duration queue, Duration computeInput, Duration computeInfer,
-                           Duration computeOutput, List<BatchStats> batchStats) {
+                           Duration computeOutput, List<BatchStats> batchStats, List<ResponseStats> responseStats) {
     }
 
     private static final Duration ZERO = new Duration(0, 0);
@@ -40,6 +61,7 @@ public final class ModelStatistics implements InferenceObserver {
     private Duration computeInfer = ZERO;
     private Duration computeOutput = ZERO;
     private final Map<Integer, BatchStats> batches = new TreeMap<>();
+    private final Map<Integer, ResponseStats> responses = new TreeMap<>();
 
     @Override
     public void queued() {
@@ -75,8 +97,15 @@ public final class ModelStatistics implements InferenceObserver {
         fail = fail.plus(requestNanos);
     }
 
+    @Override
+    public synchronized void responded(int index, ResponseKind kind, long nanos) {
+        ResponseStats stats = responses.getOrDefault(index,
+                new ResponseStats(index, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO));
+        responses.put(index, stats.plus(kind, nanos));
+    }
+
     public synchronized Snapshot snapshot() {
         return new Snapshot(lastInferenceMillis, inferenceCount, executionCount, success, fail, queue, computeInput,
-                computeInfer, computeOutput, new ArrayList<>(batches.values()));
+                computeInfer, computeOutput, new ArrayList<>(batches.values()), new ArrayList<>(responses.values()));
     }
 }

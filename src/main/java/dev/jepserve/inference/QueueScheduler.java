@@ -17,14 +17,16 @@ import java.util.concurrent.TimeUnit;
  * max_queue_delay, with dynamic batching). Each instance runs one batch at a time.
  *
  * <p>Event-driven, no thread of its own: it acts on submit, on completion and on timers (batch delays and
- * request timeouts) from a shared timer executor. Every accepted request is answered exactly once, unless
- * its client went away (its future was cancelled), in which case it is dropped and counted as CANCELED.
+ * request timeouts) from a shared timer executor. Every accepted request gets a final answer through its
+ * sink; one whose client went away while it was queued is dropped, answered CANCELLED and counted as CANCELED.
+ * An instance is free again when execute() returned, which may be before or after its requests are answered.
  */
 public final class QueueScheduler implements Scheduler {
     private final Object lock = new Object();
     private final ArrayDeque<ModelInstance> idle;
-    private final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
-    private final Set<PendingRequest> running = new HashSet<>();
+    private final ArrayDeque<ScheduledRequest> queue = new ArrayDeque<>();
+    /** Accepted and not yet finally answered: queued, running, or answered later by a decoupled model. */
+    private final Set<ScheduledRequest> live = new HashSet<>();
     private final BatchPolicy policy;
     private final BatchShapes shapes;
     private final InferenceObserver observer;
@@ -45,37 +47,48 @@ public final class QueueScheduler implements Scheduler {
     }
 
     @Override
-    public CompletableFuture<InferenceResponse> submit(InferenceRequest request, int batchSize) {
+    public RequestHandle submit(InferenceRequest request, int batchSize, ResponseSink sink) {
         long now = System.nanoTime();
-        PendingRequest pending = newPending(request, batchSize, now);
+        ScheduledRequest scheduled = newScheduled(request, batchSize, sink, now);
         synchronized (lock) {
             if (closed) {
-                return CompletableFuture.failedFuture(TritonException.unavailable("Server not ready"));
+                sink.fail(TritonException.unavailable("Server not ready"), true);
+                return RequestHandle.NONE;
             }
             if (policy.maxQueueSize() > 0 && queue.size() >= policy.maxQueueSize()) {
                 observer.failed(FailureReason.REJECTED, 0);
-                return CompletableFuture.failedFuture(TritonException.unavailable("Exceeds maximum queue size"));
+                sink.fail(TritonException.unavailable("Exceeds maximum queue size"), true);
+                return RequestHandle.NONE;
             }
-            queue.addLast(pending);
+            queue.addLast(scheduled);
+            live.add(scheduled);
         }
         observer.queued();
-        // A client that goes away cancels the future: take its request off the queue promptly.
-        pending.future.whenComplete((response, failure) -> {
-            if (pending.abandoned()) {
-                schedule();
-            }
-        });
         schedule();
-        return pending.future;
+        // A client that goes away: take its request off the queue promptly; a running one sees is_cancelled().
+        return () -> {
+            scheduled.abandon();
+            schedule();
+        };
     }
 
-    private PendingRequest newPending(InferenceRequest request, int batchSize, long now) {
+    private ScheduledRequest newScheduled(InferenceRequest request, int batchSize, ResponseSink sink, long now) {
         long queueTimeout = policy.isDynamic() ? policy.queueTimeoutMicros(request) : 0;
-        if (queueTimeout > 0 && policy.rejectOnTimeout()) {
-            return new PendingRequest(request, batchSize, now, now + queueTimeout * 1000, true);
+        boolean reject = queueTimeout > 0 && policy.rejectOnTimeout();
+        long deadline = reject ? now + queueTimeout * 1000
+                : request.timeoutMicros() > 0 ? now + request.timeoutMicros() * 1000 : Long.MAX_VALUE;
+        ScheduledRequest[] self = new ScheduledRequest[1];
+        self[0] = new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer,
+                () -> finished(self[0]));
+        return self[0];
+    }
+
+    /** A request got its final answer: it no longer counts for draining or deadlines. */
+    private void finished(ScheduledRequest request) {
+        synchronized (lock) {
+            live.remove(request);
+            lock.notifyAll();
         }
-        long deadline = request.timeoutMicros() > 0 ? now + request.timeoutMicros() * 1000 : Long.MAX_VALUE;
-        return new PendingRequest(request, batchSize, now, deadline, false);
     }
 
     /** Answers expired and abandoned requests, starts every batch that is due, and arms the next timer. */
@@ -85,12 +98,11 @@ public final class QueueScheduler implements Scheduler {
             long now = System.nanoTime();
             expire(now, actions);
             while (!idle.isEmpty() && !queue.isEmpty()) {
-                List<PendingRequest> batch = dueBatch(now);
+                List<ScheduledRequest> batch = dueBatch(now);
                 if (batch == null) {
                     break;
                 }
                 ModelInstance instance = idle.pollFirst();
-                running.addAll(batch);
                 actions.add(() -> run(instance, batch));
             }
             armTimer(now);
@@ -101,35 +113,34 @@ public final class QueueScheduler implements Scheduler {
 
     /** Takes timed-out and abandoned requests off the queue and marks timed-out running ones. */
     private void expire(long now, List<Runnable> actions) {
-        for (Iterator<PendingRequest> it = queue.iterator(); it.hasNext(); ) {
-            PendingRequest pending = it.next();
+        for (Iterator<ScheduledRequest> it = queue.iterator(); it.hasNext(); ) {
+            ScheduledRequest pending = it.next();
             if (pending.abandoned()) {
                 it.remove();
                 actions.add(() -> {
                     observer.dequeued();
-                    observer.failed(FailureReason.CANCELED, now - pending.enqueuedNanos);
+                    pending.refuse(new TritonException(TritonCode.CANCELLED, "Request was cancelled"),
+                            FailureReason.CANCELED);
                 });
-            } else if (now >= pending.deadlineNanos) {
+            } else if (now >= pending.deadlineNanos()) {
                 it.remove();
                 pending.markTimedOut();
-                actions.add(() -> timeOut(pending, now));
+                actions.add(() -> timeOut(pending));
             }
         }
-        for (PendingRequest pending : running) {
-            if (now >= pending.deadlineNanos) {
+        for (ScheduledRequest pending : live) {
+            if (now >= pending.deadlineNanos()) {
                 pending.markTimedOut();
             }
         }
     }
 
-    private void timeOut(PendingRequest pending, long now) {
+    private void timeOut(ScheduledRequest pending) {
         observer.dequeued();
-        if (pending.rejectAtDeadline) {
-            observer.failed(FailureReason.REJECTED, now - pending.enqueuedNanos);
-            pending.future.completeExceptionally(TritonException.unavailable("Request timeout expired"));
+        if (pending.rejectAtDeadline()) {
+            pending.refuse(TritonException.unavailable("Request timeout expired"), FailureReason.REJECTED);
         } else {
-            observer.failed(FailureReason.CANCELED, now - pending.enqueuedNanos);
-            pending.future.completeExceptionally(new TritonException(TritonCode.CANCELLED, "Request timeout expired"));
+            pending.refuse(new TritonException(TritonCode.CANCELLED, "Request timeout expired"), FailureReason.CANCELED);
         }
     }
 
@@ -137,21 +148,21 @@ public final class QueueScheduler implements Scheduler {
      * The batch to start now, taken off the queue, or null when the head should wait for more requests.
      * Requests are taken in order while they fit and their shapes match the first one's.
      */
-    private List<PendingRequest> dueBatch(long now) {
-        List<PendingRequest> candidates = new ArrayList<>();
+    private List<ScheduledRequest> dueBatch(long now) {
+        List<ScheduledRequest> candidates = new ArrayList<>();
         int total = 0;
         int preferredCount = 0;
         boolean canGrow = true;
-        for (PendingRequest pending : queue) {
+        for (ScheduledRequest pending : queue) {
             boolean fits = candidates.size() < policy.maxRequestsPerBatch()
-                    && (candidates.isEmpty() || total + pending.batchSize <= policy.maxBatchSize())
-                    && (candidates.isEmpty() || shapes.compatible(candidates.get(0).request, pending.request));
+                    && (candidates.isEmpty() || total + pending.batchSize() <= policy.maxBatchSize())
+                    && (candidates.isEmpty() || shapes.compatible(candidates.get(0).request(), pending.request()));
             if (!fits) {
                 canGrow = false;
                 break;
             }
             candidates.add(pending);
-            total += pending.batchSize;
+            total += pending.batchSize();
             if (policy.preferredBatchSizes().contains(total)) {
                 preferredCount = candidates.size();
             }
@@ -162,12 +173,12 @@ public final class QueueScheduler implements Scheduler {
         int take;
         if (preferredCount > 0) {
             take = preferredCount;
-        } else if (!canGrow || now - queue.peekFirst().enqueuedNanos >= policy.maxQueueDelayNanos()) {
+        } else if (!canGrow || now - queue.peekFirst().enqueuedNanos() >= policy.maxQueueDelayNanos()) {
             take = candidates.size();
         } else {
             return null;
         }
-        List<PendingRequest> batch = new ArrayList<>(take);
+        List<ScheduledRequest> batch = new ArrayList<>(take);
         for (int i = 0; i < take; i++) {
             batch.add(queue.pollFirst());
         }
@@ -178,13 +189,15 @@ public final class QueueScheduler implements Scheduler {
     private void armTimer(long now) {
         long wake = Long.MAX_VALUE;
         if (!queue.isEmpty() && !idle.isEmpty()) {
-            wake = queue.peekFirst().enqueuedNanos + policy.maxQueueDelayNanos();
+            wake = queue.peekFirst().enqueuedNanos() + policy.maxQueueDelayNanos();
         }
-        for (PendingRequest pending : queue) {
-            wake = Math.min(wake, pending.deadlineNanos);
+        for (ScheduledRequest pending : queue) {
+            wake = Math.min(wake, pending.deadlineNanos());
         }
-        for (PendingRequest pending : running) {
-            wake = Math.min(wake, pending.deadlineNanos);
+        for (ScheduledRequest pending : live) {
+            if (!pending.isCancelled()) {
+                wake = Math.min(wake, pending.deadlineNanos());
+            }
         }
         if (wake == Long.MAX_VALUE || wake >= nextWakeNanos) {
             return;
@@ -200,54 +213,45 @@ public final class QueueScheduler implements Scheduler {
         schedule();
     }
 
-    private void run(ModelInstance instance, List<PendingRequest> batch) {
+    private void run(ModelInstance instance, List<ScheduledRequest> batch) {
         long started = System.nanoTime();
-        List<InferenceRequest> requests = new ArrayList<>(batch.size());
-        for (PendingRequest pending : batch) {
+        for (ScheduledRequest pending : batch) {
             observer.dequeued();
-            requests.add(pending.request);
+            pending.started(started);
         }
-        CompletableFuture<BatchResult> execution;
+        CompletableFuture<ExecutionTimes> execution;
         try {
-            execution = instance.execute(requests, new BatchCancellation(batch));
+            execution = instance.execute(batch);
         } catch (RuntimeException e) {
             execution = CompletableFuture.failedFuture(e);
         }
-        execution.whenComplete((result, error) -> {
+        execution.whenComplete((times, error) -> {
             try {
-                complete(batch, started, result, error);
+                executionReturned(batch, times, error);
             } finally {
                 synchronized (lock) {
-                    running.removeAll(batch);
                     idle.addLast(instance);
-                    lock.notifyAll();
                 }
                 schedule();
             }
         });
     }
 
-    private void complete(List<PendingRequest> batch, long started, BatchResult result, Throwable error) {
-        long now = System.nanoTime();
-        int batchSize = batch.stream().mapToInt(p -> p.batchSize).sum();
+    /** execute() returned: counts the execution; an instance that broke fails the requests it left open. */
+    private void executionReturned(List<ScheduledRequest> batch, ExecutionTimes times, Throwable error) {
+        int batchSize = batch.stream().mapToInt(ScheduledRequest::batchSize).sum();
         if (error != null) {
-            result = BatchResult.allFailed(batch.size(), error instanceof TritonException triton ? triton
-                    : TritonException.internal("model execution failed: " + error));
-        }
-        observer.executed(batchSize, result.computeInputNanos(), result.computeInferNanos(),
-                result.computeOutputNanos());
-        for (int i = 0; i < batch.size(); i++) {
-            PendingRequest pending = batch.get(i);
-            RequestOutcome outcome = result.outcomes().get(i);
-            if (outcome.succeeded()) {
-                observer.succeeded(pending.batchSize, now - pending.enqueuedNanos, started - pending.enqueuedNanos,
-                        result.computeInputNanos(), result.computeInferNanos(), result.computeOutputNanos());
-                pending.future.complete(outcome.response());
-            } else {
-                FailureReason reason = pending.isCancelled() ? FailureReason.CANCELED : FailureReason.BACKEND;
-                observer.failed(reason, now - pending.enqueuedNanos);
-                pending.future.completeExceptionally(outcome.error());
+            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            TritonException failure = cause instanceof TritonException triton ? triton
+                    : TritonException.internal("model execution failed: " + cause);
+            times = ExecutionTimes.NONE;
+            for (ScheduledRequest pending : batch) {
+                pending.fail(failure, true);
             }
+        }
+        observer.executed(batchSize, times.computeInputNanos(), times.computeInferNanos(), times.computeOutputNanos());
+        for (ScheduledRequest pending : batch) {
+            pending.executionReturned(times);
         }
     }
 
@@ -260,7 +264,7 @@ public final class QueueScheduler implements Scheduler {
         while (System.currentTimeMillis() < deadline) {
             schedule();
             synchronized (lock) {
-                if (running.isEmpty() && queue.isEmpty()) {
+                if (live.isEmpty()) {
                     return;
                 }
                 try {

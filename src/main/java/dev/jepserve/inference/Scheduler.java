@@ -1,16 +1,15 @@
 package dev.jepserve.inference;
 
-import java.util.concurrent.CompletableFuture;
-
 /** Decides when and on which instance a model's requests execute, and in which groups. */
 public interface Scheduler {
     /**
-     * Accepts a validated request. The future completes with its response or a {@link TritonException};
-     * every accepted request is answered exactly once.
+     * Accepts a validated request. Its answers go to the sink, ending with a final one, also when it is
+     * refused at once (queue full, server stopping).
      *
      * @param batchSize the request's batch size (1 for models without batching)
+     * @return the handle through which the front end cancels it
      */
-    CompletableFuture<InferenceResponse> submit(InferenceRequest request, int batchSize);
+    RequestHandle submit(InferenceRequest request, int batchSize, ResponseSink sink);
 
     /** Stops accepting work and waits (up to the deadline) until queued and running requests are answered. */
     void drain(long timeoutMillis);

@@ -12,8 +12,13 @@ public final class SingleResponseFuture extends CompletableFuture<InferenceRespo
 
     /** Submits the request to the model and returns the future of its one answer. */
     public static SingleResponseFuture submit(ServedModel model, InferenceRequest request) {
+        return of(sink -> model.infer(request, sink));
+    }
+
+    /** Submits through {@code submitter} (given this future as the sink) and returns the future. */
+    public static SingleResponseFuture of(java.util.function.Function<ResponseSink, RequestHandle> submitter) {
         SingleResponseFuture future = new SingleResponseFuture();
-        future.handle = model.infer(request, future);
+        future.handle = submitter.apply(future);
         if (future.isCancelled()) {
             future.handle.cancel();
         }

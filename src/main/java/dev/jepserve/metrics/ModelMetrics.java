@@ -1,6 +1,7 @@
 package dev.jepserve.metrics;
 
 import dev.jepserve.inference.FailureReason;
+import dev.jepserve.inference.VersionMetrics;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the model loads and removed by {@link #close()} when it unloads. Series are reference-counted, so a reload that
  * registers the same model version before closing the old one keeps the counters running. Updates are lock-free.
  */
-public final class ModelMetrics implements AutoCloseable {
+public final class ModelMetrics implements VersionMetrics, AutoCloseable {
     private static final long NANOS_PER_MICRO = 1_000;
     private static final double NANOS_PER_MILLI = 1_000_000.0;
 
@@ -91,6 +92,34 @@ public final class ModelMetrics implements AutoCloseable {
         if (firstResponse != null) {
             firstResponse.observe(nanos / NANOS_PER_MILLI);
         }
+    }
+
+    // The scheduler's events (InferenceObserver), mapped onto the series above.
+
+    @Override
+    public void queued() {
+        pendingChanged(1);
+    }
+
+    @Override
+    public void dequeued() {
+        pendingChanged(-1);
+    }
+
+    @Override
+    public void executed(int batchSize, long computeInputNanos, long computeInferNanos, long computeOutputNanos) {
+        executed();
+    }
+
+    @Override
+    public void succeeded(int batchSize, long requestNanos, long queueNanos, long computeInputNanos,
+                          long computeInferNanos, long computeOutputNanos) {
+        requestSucceeded(batchSize, requestNanos, queueNanos, computeInputNanos, computeInferNanos, computeOutputNanos);
+    }
+
+    @Override
+    public void failed(FailureReason reason, long requestNanos) {
+        requestFailed(reason, requestNanos);
     }
 
     /** Removes this model version's series (the last holder of each removes it from the exposition). */

@@ -1,10 +1,11 @@
 package dev.jepserve.python;
 
-import dev.jepserve.inference.BatchCancellation;
-import dev.jepserve.inference.BatchResult;
-import dev.jepserve.inference.InferenceRequest;
+import dev.jepserve.inference.ExecutionTimes;
 import dev.jepserve.inference.ModelInstance;
+import dev.jepserve.inference.ScheduledRequest;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.python.border.BorderJson;
+import dev.jepserve.python.border.ExecutionDoneMessage;
 import jep.JepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +23,16 @@ public final class PythonModelInstance implements ModelInstance {
     private final String modelName;
     private final String version;
     private final PythonWorkers workers;
+    private final PythonCallbacks callbacks;
 
-    PythonModelInstance(String key, String name, String modelName, String version, PythonWorkers workers) {
+    PythonModelInstance(String key, String name, String modelName, String version, PythonWorkers workers,
+                        PythonCallbacks callbacks) {
         this.key = key;
         this.name = name;
         this.modelName = modelName;
         this.version = version;
         this.workers = workers;
+        this.callbacks = callbacks;
     }
 
     @Override
@@ -37,17 +41,33 @@ public final class PythonModelInstance implements ModelInstance {
     }
 
     @Override
-    public CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation) {
-        return workers.submit(runtime -> {
-            try {
-                PythonBatchCodec.Encoded encoded = PythonBatchCodec.encode(batch);
-                List<?> result = runtime.execute(key, encoded.metadata(), encoded.buffers(), cancellation);
-                return PythonBatchCodec.decode(result, modelName, version, batch);
-            } catch (JepException e) {
-                return BatchResult.allFailed(batch.size(), TritonException.internal(
-                        "Failed to process the request(s) for model '" + name + "', message: " + RuntimeBinding.pythonMessage(e)));
-            }
-        });
+    public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
+        CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();
+        long batchHandle = callbacks.openBatch(returned);
+        PythonBatches.Encoded encoded = PythonBatches.encode(batchHandle, batch, callbacks, modelName, version);
+        returned.whenComplete((times, error) -> callbacks.closeFinished(encoded.requestHandles()));
+        workers.submit(runtime -> runtime.execute(key, BorderJson.write(encoded.message()), encoded.buffers()))
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        failBatch(batch, batchHandle, error);
+                    } else if (done != null) {
+                        callbacks.executionDone(done);
+                    }
+                    // else: an async execute() reports through PythonCallbacks.executionDone when it returns.
+                });
+        return returned;
+    }
+
+    /** The runtime glue itself failed (not the model): every request of the batch gets the error. */
+    private void failBatch(List<ScheduledRequest> batch, long batchHandle, Throwable error) {
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+        String detail = cause instanceof JepException jep ? RuntimeBinding.pythonMessage(jep) : String.valueOf(cause);
+        TritonException failure = TritonException.internal(
+                "Failed to process the request(s) for model '" + name + "', message: " + detail);
+        for (ScheduledRequest request : batch) {
+            request.fail(failure, true);
+        }
+        callbacks.executionDone(new ExecutionDoneMessage(batchHandle, 0, 0, 0));
     }
 
     /** Runs finalize() (errors are logged, as Triton does) and drops the Python object. Blocks until done. */

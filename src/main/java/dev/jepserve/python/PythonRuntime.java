@@ -21,10 +21,12 @@ public final class PythonRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PythonRuntime.class);
 
     private final PythonWorkers workers;
+    private final PythonCallbacks callbacks;
     private final AtomicLong nextKey = new AtomicLong();
 
-    private PythonRuntime(PythonWorkers workers) {
+    private PythonRuntime(PythonWorkers workers, PythonCallbacks callbacks) {
         this.workers = workers;
+        this.callbacks = callbacks;
     }
 
     /**
@@ -38,14 +40,15 @@ public final class PythonRuntime implements AutoCloseable {
         // The program name makes CPython find the venv (pyvenv.cfg) next to it, independently of PATH.
         MainInterpreter.setInitParams(new PyConfig().setProgramName(environment.executable().toString()));
         String modulesDir = PythonSources.extract().toString();
+        PythonCallbacks callbacks = new PythonCallbacks();
         PythonWorkers workers = new PythonWorkers(threads, interpreter -> bind(interpreter, modulesDir),
                 first -> {
                     checkNumpySupport(first);
-                    first.bootstrap(logSink, metricsBackend);
+                    first.bootstrap(logSink, metricsBackend, callbacks);
                 });
         LOG.info("Python {} from {} (numpy {}, jep {}), {} Python thread(s)", environment.version(),
                 environment.prefix(), environment.numpyVersion(), environment.jepVersion(), workers.size());
-        return new PythonRuntime(workers);
+        return new PythonRuntime(workers, callbacks);
     }
 
     private static RuntimeBinding bind(jep.SharedInterpreter interpreter, String modulesDir) {
@@ -99,9 +102,13 @@ public final class PythonRuntime implements AutoCloseable {
         return run(runtime -> runtime.autoComplete(moduleKey, modelName, configJson));
     }
 
-    /** Creates a TritonPythonModel and runs its initialize(args). */
+    /**
+     * Creates a TritonPythonModel and runs its initialize(args).
+     *
+     * @param decoupled the model's transaction policy: execute() returns None and responses go through senders
+     */
     public PythonModelInstance createInstance(String moduleKey, String instanceName, String modelName, String version,
-                                              Path versionDir, Map<String, String> args) {
+                                              Path versionDir, Map<String, String> args, boolean decoupled) {
         String instanceKey = newKey(instanceName);
         String[] items = new String[args.size() * 2];
         int i = 0;
@@ -110,10 +117,11 @@ public final class PythonRuntime implements AutoCloseable {
             items[i++] = entry.getValue();
         }
         run(runtime -> {
-            runtime.createInstance(instanceKey, moduleKey, items, instanceName, modelName, version, versionDir.toString());
+            runtime.createInstance(instanceKey, moduleKey, items, instanceName, modelName, version, versionDir.toString(),
+                    decoupled);
             return null;
         });
-        return new PythonModelInstance(instanceKey, instanceName, modelName, version, workers);
+        return new PythonModelInstance(instanceKey, instanceName, modelName, version, workers, callbacks);
     }
 
     private <T> T run(PythonWorkers.Call<T> call) {

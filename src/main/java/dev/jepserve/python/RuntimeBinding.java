@@ -4,8 +4,6 @@ import jep.JepException;
 import jep.SharedInterpreter;
 import jep.python.PyCallable;
 
-import java.util.List;
-
 /**
  * One worker thread's handles on the functions of {@code jepserve_runtime.py}, looked up once so a call
  * costs one Jep invocation. Valid only on the thread that made it.
@@ -47,8 +45,8 @@ public final class RuntimeBinding {
         return interpreter;
     }
 
-    void bootstrap(Object logSink, Object metricsBackend) {
-        bootstrap.call(logSink, metricsBackend);
+    void bootstrap(Object logSink, Object metricsBackend, Object callbacks) {
+        bootstrap.call(logSink, metricsBackend, callbacks);
     }
 
     void loadModule(String moduleKey, String modelFile, String versionDir, String modelDir, String modelName,
@@ -69,8 +67,9 @@ public final class RuntimeBinding {
     }
 
     void createInstance(String instanceKey, String moduleKey, String[] argsItems, String instanceName,
-                        String modelName, String modelVersion, String versionDir) {
-        createInstance.call(instanceKey, moduleKey, argsItems, instanceName, modelName, modelVersion, versionDir);
+                        String modelName, String modelVersion, String versionDir, boolean decoupled) {
+        createInstance.call(instanceKey, moduleKey, argsItems, instanceName, modelName, modelVersion, versionDir,
+                decoupled);
     }
 
     /** Returns the error text of a failing finalize(), or null. */
@@ -79,8 +78,13 @@ public final class RuntimeBinding {
         return result == null ? null : result.toString();
     }
 
-    List<?> execute(String instanceKey, String metadata, Object[] buffers, Object cancellation) {
-        return (List<?>) execute.call(instanceKey, metadata, buffers, cancellation);
+    /**
+     * Runs execute() for one batch (a {@code BatchMessage} as JSON and its input buffers). Returns the
+     * {@code ExecutionDoneMessage} JSON, or null when execute continues asynchronously and reports later.
+     */
+    String execute(String instanceKey, String batch, Object[] buffers) {
+        Object done = execute.call(instanceKey, batch, buffers);
+        return done == null ? null : done.toString();
     }
 
     /**

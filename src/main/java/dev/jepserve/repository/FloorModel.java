@@ -5,16 +5,12 @@ import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInput;
 import dev.jepserve.config.proto.ModelInstanceGroup;
 import dev.jepserve.config.proto.ModelOutput;
-import dev.jepserve.inference.BatchCancellation;
-import dev.jepserve.inference.BatchPolicy;
-import dev.jepserve.inference.BatchResult;
-import dev.jepserve.inference.InferenceObserver;
+import dev.jepserve.inference.ExecutionTimes;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.InferenceResponse;
+import dev.jepserve.inference.ModelBackend;
 import dev.jepserve.inference.ModelInstance;
-import dev.jepserve.inference.ModelStatistics;
-import dev.jepserve.inference.QueueScheduler;
-import dev.jepserve.inference.RequestOutcome;
+import dev.jepserve.inference.ScheduledRequest;
 import dev.jepserve.inference.Tensor;
 
 import java.nio.ByteBuffer;
@@ -27,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The benchmark floor ({@code --bench-floor-model}): a model named {@value #NAME} with the add/sub interface
@@ -41,18 +36,11 @@ public final class FloorModel {
     private FloorModel() {
     }
 
-    public static LoadedModel create(VersionMetrics.Factory metrics, ScheduledExecutorService timers) {
-        ModelConfig config = config();
-        VersionMetrics versionMetrics = metrics.open(NAME, "1");
-        ModelStatistics statistics = new ModelStatistics();
+    public static LoadedModel create(ModelVersionFactory versions) {
+        long started = System.nanoTime();
         AddSubInstance instance = new AddSubInstance();
-        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.from(config),
-                InferenceObserver.both(versionMetrics, statistics), timers);
-        Runnable onUnload = () -> {
-            instance.executor.shutdown();
-            versionMetrics.close();
-        };
-        ModelVersionRuntime runtime = new ModelVersionRuntime(NAME, 1, config, scheduler, statistics, onUnload);
+        ModelVersionRuntime runtime = versions.create(NAME, 1, config(),
+                new ModelBackend.LoadedInstances(List.of(instance), instance.executor::shutdown), started);
         return new LoadedModel(NAME, Path.of(NAME), List.of(VersionStatus.ready(runtime)));
     }
 
@@ -84,14 +72,13 @@ public final class FloorModel {
         }
 
         @Override
-        public CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation) {
+        public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
             return CompletableFuture.supplyAsync(() -> {
                 long started = System.nanoTime();
-                List<RequestOutcome> outcomes = new ArrayList<>(batch.size());
-                for (InferenceRequest request : batch) {
-                    outcomes.add(RequestOutcome.success(addSub(request)));
+                for (ScheduledRequest request : batch) {
+                    request.send(addSub(request.request()), true);
                 }
-                return new BatchResult(outcomes, 0, System.nanoTime() - started, 0);
+                return new ExecutionTimes(0, System.nanoTime() - started, 0);
             }, executor);
         }
 

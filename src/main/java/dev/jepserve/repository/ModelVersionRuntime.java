@@ -3,7 +3,6 @@ package dev.jepserve.repository;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelOutput;
 import dev.jepserve.inference.InferenceRequest;
-import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.ModelStatistics;
 import dev.jepserve.inference.RequestHandle;
 import dev.jepserve.inference.RequestValidator;
@@ -13,8 +12,6 @@ import dev.jepserve.inference.ServedModel;
 import dev.jepserve.inference.TritonException;
 
 import java.util.List;
-
-import java.util.concurrent.CompletableFuture;
 
 /** A loaded, servable model version: its config, its instances and its scheduler. */
 public final class ModelVersionRuntime implements ServedModel {
@@ -62,30 +59,17 @@ public final class ModelVersionRuntime implements ServedModel {
 
     @Override
     public RequestHandle infer(InferenceRequest request, ResponseSink sink) {
-        CompletableFuture<InferenceResponse> answer = submit(request);
-        answer.whenComplete((response, error) -> {
-            if (error == null) {
-                sink.send(response, true);
-            } else {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-                sink.fail(cause instanceof TritonException triton ? triton
-                        : TritonException.internal(String.valueOf(cause.getMessage())), true);
-            }
-        });
-        return () -> answer.cancel(false);
-    }
-
-    private CompletableFuture<InferenceResponse> submit(InferenceRequest request) {
         int batchSize;
         try {
             RequestValidator.validate(request, config);
             batchSize = RequestValidator.batchSize(request, config);
         } catch (TritonException e) {
-            return CompletableFuture.failedFuture(e);
+            sink.fail(e, true);
+            return RequestHandle.NONE;
         }
         // An empty output list means every output of the config (what the model sees as requested).
         InferenceRequest scheduled = request.requestedOutputs().isEmpty() ? withAllOutputs(request) : request;
-        return scheduler.submit(scheduled, batchSize);
+        return scheduler.submit(scheduled, batchSize, sink);
     }
 
     private InferenceRequest withAllOutputs(InferenceRequest request) {

@@ -30,14 +30,16 @@ class QueueSchedulerTest {
     private static final class HeldInstance implements ModelInstance {
         final LinkedBlockingQueue<Execution> executions = new LinkedBlockingQueue<>();
 
-        record Execution(List<InferenceRequest> batch, BatchCancellation cancellation,
-                         CompletableFuture<BatchResult> result) {
+        record Execution(List<ScheduledRequest> batch, CompletableFuture<ExecutionTimes> result) {
             void succeed() {
-                List<RequestOutcome> outcomes = new ArrayList<>();
-                for (InferenceRequest request : batch) {
-                    outcomes.add(RequestOutcome.success(new InferenceResponse("m", "1", request.id(), Map.of(), List.of())));
+                for (ScheduledRequest request : batch) {
+                    request.send(new InferenceResponse("m", "1", request.request().id(), Map.of(), List.of()), true);
                 }
-                result.complete(new BatchResult(outcomes, 1, 2, 3));
+                result.complete(new ExecutionTimes(1, 2, 3));
+            }
+
+            boolean cancelled(int index) {
+                return batch.get(index).isCancelled();
             }
         }
 
@@ -47,9 +49,9 @@ class QueueSchedulerTest {
         }
 
         @Override
-        public CompletableFuture<BatchResult> execute(List<InferenceRequest> batch, BatchCancellation cancellation) {
-            CompletableFuture<BatchResult> result = new CompletableFuture<>();
-            executions.add(new Execution(batch, cancellation, result));
+        public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
+            CompletableFuture<ExecutionTimes> result = new CompletableFuture<>();
+            executions.add(new Execution(batch, result));
             return result;
         }
 
@@ -58,6 +60,12 @@ class QueueSchedulerTest {
             assertThat(execution).as("an execution started").isNotNull();
             return execution;
         }
+    }
+
+    /** Submits and returns the future of the request's one answer (cancelling it cancels the request). */
+    private static CompletableFuture<InferenceResponse> submit(QueueScheduler scheduler, InferenceRequest request,
+                                                               int batchSize) {
+        return SingleResponseFuture.of(sink -> scheduler.submit(request, batchSize, sink));
     }
 
     private static InferenceRequest request(String id, long... shape) {
@@ -76,7 +84,7 @@ class QueueSchedulerTest {
     }
 
     private static List<String> ids(HeldInstance.Execution execution) {
-        return execution.batch().stream().map(InferenceRequest::id).toList();
+        return execution.batch().stream().map(r -> r.request().id()).toList();
     }
 
     @Test
@@ -85,9 +93,9 @@ class QueueSchedulerTest {
         HeldInstance second = new HeldInstance();
         QueueScheduler scheduler = new QueueScheduler(List.of(first, second), BatchPolicy.oneRequestPerCall(),
                 InferenceObserver.NONE, timers);
-        CompletableFuture<InferenceResponse> a = scheduler.submit(request("a", 1), 1);
-        CompletableFuture<InferenceResponse> b = scheduler.submit(request("b", 1), 1);
-        CompletableFuture<InferenceResponse> c = scheduler.submit(request("c", 1), 1);
+        CompletableFuture<InferenceResponse> a = submit(scheduler, request("a", 1), 1);
+        CompletableFuture<InferenceResponse> b = submit(scheduler, request("b", 1), 1);
+        CompletableFuture<InferenceResponse> c = submit(scheduler, request("c", 1), 1);
         HeldInstance.Execution onFirst = first.next();
         HeldInstance.Execution onSecond = second.next();
         assertThat(ids(onFirst)).containsExactly("a");
@@ -111,11 +119,11 @@ class QueueSchedulerTest {
                 InferenceObserver.NONE, timers);
         // The first three wait (the delay is a minute); the fourth makes the preferred size: all four go.
         for (String id : List.of("a", "b", "c")) {
-            scheduler.submit(request(id, 1, 1), 1);
+            submit(scheduler, request(id, 1, 1), 1);
         }
         assertThat(instance.executions.poll(200, TimeUnit.MILLISECONDS)).isNull();
-        scheduler.submit(request("d", 1, 1), 1);
-        scheduler.submit(request("e", 1, 1), 1);
+        submit(scheduler, request("d", 1, 1), 1);
+        submit(scheduler, request("e", 1, 1), 1);
         HeldInstance.Execution batch = instance.next();
         assertThat(ids(batch)).containsExactly("a", "b", "c", "d");
     }
@@ -125,12 +133,12 @@ class QueueSchedulerTest {
         HeldInstance instance = new HeldInstance();
         QueueScheduler scheduler = new QueueScheduler(List.of(instance), dynamic(4, List.of(), 0),
                 InferenceObserver.NONE, timers);
-        scheduler.submit(request("busy", 1, 1), 1);
+        submit(scheduler, request("busy", 1, 1), 1);
         HeldInstance.Execution busy = instance.next();
-        scheduler.submit(request("a", 2, 3), 2);
-        scheduler.submit(request("b", 1, 3), 1);
-        scheduler.submit(request("c", 2, 3), 2);   // would exceed 4
-        scheduler.submit(request("d", 1, 5), 1);
+        submit(scheduler, request("a", 2, 3), 2);
+        submit(scheduler, request("b", 1, 3), 1);
+        submit(scheduler, request("c", 2, 3), 2);   // would exceed 4
+        submit(scheduler, request("d", 1, 5), 1);
         busy.succeed();
         HeldInstance.Execution first = instance.next();
         assertThat(ids(first)).containsExactly("a", "b");
@@ -148,8 +156,8 @@ class QueueSchedulerTest {
         QueueScheduler scheduler = new QueueScheduler(List.of(instance), dynamic(8, List.of(8), 200_000),
                 InferenceObserver.NONE, timers);
         long started = System.nanoTime();
-        scheduler.submit(request("a", 1, 1), 1);
-        scheduler.submit(request("b", 1, 1), 1);
+        submit(scheduler, request("a", 1, 1), 1);
+        submit(scheduler, request("b", 1, 1), 1);
         HeldInstance.Execution batch = instance.next();
         assertThat(ids(batch)).containsExactly("a", "b");
         assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(150_000_000L);
@@ -161,10 +169,10 @@ class QueueSchedulerTest {
         BatchPolicy policy = new BatchPolicy(Integer.MAX_VALUE, 1, List.of(), 0, 1, 0, false, true, Set.of(), true);
         List<FailureReason> failures = new ArrayList<>();
         QueueScheduler scheduler = new QueueScheduler(List.of(instance), policy, recording(failures), timers);
-        scheduler.submit(request("busy", 1, 1), 1);
+        submit(scheduler, request("busy", 1, 1), 1);
         instance.next();
-        scheduler.submit(request("queued", 1, 1), 1);
-        CompletableFuture<InferenceResponse> rejected = scheduler.submit(request("rejected", 1, 1), 1);
+        submit(scheduler, request("queued", 1, 1), 1);
+        CompletableFuture<InferenceResponse> rejected = submit(scheduler, request("rejected", 1, 1), 1);
         assertThatThrownBy(rejected::get).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(TritonException.class).hasRootCauseMessage("Exceeds maximum queue size");
         assertThat(failures).containsExactly(FailureReason.REJECTED);
@@ -176,12 +184,12 @@ class QueueSchedulerTest {
         List<FailureReason> failures = new ArrayList<>();
         QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
                 recording(failures), timers);
-        scheduler.submit(timed("running", 100_000), 1);
+        submit(scheduler, timed("running", 100_000), 1);
         HeldInstance.Execution running = instance.next();
-        CompletableFuture<InferenceResponse> queued = scheduler.submit(timed("queued", 100_000), 1);
+        CompletableFuture<InferenceResponse> queued = submit(scheduler, timed("queued", 100_000), 1);
         assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("Request timeout expired");
         // The running request's model sees is_cancelled() turn true.
-        assertThat(running.cancellation().isCancelled(0)).isTrue();
+        assertThat(running.cancelled(0)).isTrue();
         assertThat(((TritonException) rootCause(queued)).code()).isEqualTo(TritonCode.CANCELLED);
         assertThat(failures).containsExactly(FailureReason.CANCELED);
     }
@@ -192,16 +200,16 @@ class QueueSchedulerTest {
         List<FailureReason> failures = new ArrayList<>();
         QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
                 recording(failures), timers);
-        CompletableFuture<InferenceResponse> running = scheduler.submit(request("running", 1), 1);
+        CompletableFuture<InferenceResponse> running = submit(scheduler, request("running", 1), 1);
         HeldInstance.Execution execution = instance.next();
-        CompletableFuture<InferenceResponse> queued = scheduler.submit(request("queued", 1), 1);
+        CompletableFuture<InferenceResponse> queued = submit(scheduler, request("queued", 1), 1);
         queued.cancel(false);
         assertThat(failures).containsExactly(FailureReason.CANCELED);
         running.cancel(false);
-        assertThat(execution.cancellation().isCancelled(0)).isTrue();
+        assertThat(execution.cancelled(0)).isTrue();
         execution.succeed();
         // The dropped request never reaches the model.
-        scheduler.submit(request("after", 1), 1);
+        submit(scheduler, request("after", 1), 1);
         assertThat(ids(instance.next())).containsExactly("after");
     }
 
@@ -214,6 +222,45 @@ class QueueSchedulerTest {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void responsesSentAfterExecuteReturnedReachTheSinkAndAreCountedByIndex() throws Exception {
+        HeldInstance instance = new HeldInstance();
+        ModelStatistics statistics = new ModelStatistics();
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
+                statistics, timers);
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ResponseSink sink = new ResponseSink() {
+            @Override
+            public void send(InferenceResponse response, boolean isFinal) {
+                received.add((response == null ? "empty" : response.id()) + (isFinal ? "/final" : ""));
+            }
+
+            @Override
+            public void fail(TritonException error, boolean isFinal) {
+                received.add(error.getMessage() + (isFinal ? "/final" : ""));
+            }
+        };
+        scheduler.submit(request("a", 1), 1, sink);
+        HeldInstance.Execution execution = instance.next();
+        ScheduledRequest running = execution.batch().get(0);
+        // execute() returns before any response (a decoupled model): the instance is free for the next request.
+        execution.result().complete(new ExecutionTimes(1, 2, 3));
+        submit(scheduler, request("b", 1), 1);
+        instance.next().succeed();
+        InferenceResponse part = new InferenceResponse("m", "1", "a", Map.of(), List.of());
+        assertThat(running.send(part, false)).isTrue();
+        assertThat(running.fail(new TritonException(TritonCode.INVALID_ARG, "bad part"), false)).isTrue();
+        assertThat(running.send(null, true)).isTrue();
+        assertThat(running.send(part, true)).as("nothing after the final response").isFalse();
+        assertThat(received).containsExactly("a", "bad part", "empty/final");
+        ModelStatistics.Snapshot snapshot = statistics.snapshot();
+        assertThat(snapshot.success().count()).isEqualTo(2);
+        assertThat(snapshot.responseStats()).extracting(ModelStatistics.ResponseStats::index).containsExactly(0, 1, 2);
+        assertThat(snapshot.responseStats().get(0).success().count()).isEqualTo(2);
+        assertThat(snapshot.responseStats().get(1).fail().count()).isEqualTo(1);
+        assertThat(snapshot.responseStats().get(2).emptyResponse().count()).isEqualTo(1);
     }
 
     private static InferenceObserver recording(List<FailureReason> failures) {

@@ -1,8 +1,9 @@
-package dev.jepserve.repository;
+package dev.jepserve.inference;
 
-import dev.jepserve.inference.InferenceObserver;
-
-/** The per-version metric series: fed by the scheduler while serving, removed at unload. */
+/**
+ * The per-version built-in metric series: an {@link InferenceObserver} fed by the scheduler while serving,
+ * plus the load duration, removed at unload.
+ */
 public interface VersionMetrics extends InferenceObserver {
     void loadDuration(double seconds);
 

@@ -1,0 +1,112 @@
+"""How a request's responses leave the model (jepserve's own module; models use pb_utils).
+
+One RequestResponses per incoming request holds what Triton's response sender tracks (closed or not, how many
+responses went out) and turns pb_utils.InferenceResponse objects into border ResponseMessages for the
+server. execute()'s return value and InferenceResponseSender.send() both end here, from any Python thread.
+"""
+
+import threading
+
+import jepserve_context as context
+from jepserve_border import ErrorMessage, OutputMessage, ResponseMessage
+from jepserve_context import TritonModelException
+
+FINAL = 1  # TRITONSERVER_RESPONSE_COMPLETE_FINAL
+
+_SENDER_CLOSED = "Unable to send response. Response sender has been closed."
+
+
+class RequestResponses:
+    """The answer side of one request."""
+
+    __slots__ = ("handle", "requested", "decoupled", "_lock", "_closed", "_answered", "_sent")
+
+    def __init__(self, handle, requested, decoupled):
+        self.handle = handle
+        self.requested = requested
+        self.decoupled = decoupled
+        self._lock = threading.Lock()
+        self._closed = False     # the sender refuses further sends
+        self._answered = False   # the server has the final answer
+        self._sent = 0           # responses sent (flag-only sends not counted)
+
+    def send_from_sender(self, response, flags):
+        """InferenceResponseSender.send(response, flags) with Triton's checks and error texts."""
+        if flags not in (0, FINAL):
+            raise TritonModelException("Unable to send response. Unsupported flag provided.")
+        if flags == 0 and response is None:
+            raise TritonModelException(
+                "Inference Response object must be provided when the response flags is set to zero.")
+        with self._lock:
+            if self._closed:
+                raise TritonModelException(_SENDER_CLOSED)
+            if not self.decoupled:
+                if response is not None and self._sent >= 1:
+                    raise TritonModelException(
+                        "Unable to send response. Non-decoupled model cannot send more than one response.")
+                if response is None and self._sent == 0:
+                    raise TritonModelException("Unable to send response. Non-decoupled model cannot send complete "
+                                               "final before sending a response.")
+                if response is None:
+                    # The one response already went out as the final one: this only closes the sender.
+                    self._closed = True
+                    return
+                # A non-decoupled request has exactly one response: for the server it is the final one.
+                self._sent = 1
+                self._answered = True
+                self._closed = flags == FINAL
+                self._emit(response, True)
+                return
+            if response is not None:
+                self._sent += 1
+            if flags == FINAL:
+                self._closed = True
+                self._answered = True
+            self._emit(response, flags == FINAL)
+
+    def send_returned(self, response):
+        """A response execute() returned for this request (non-decoupled): the final answer."""
+        with self._lock:
+            if self._answered:
+                return
+            self._closed = self._answered = True
+            self._sent += 1
+            self._emit(response, True)
+
+    def fail(self, code, message):
+        """Closes the request with an error, unless it was answered finally already."""
+        with self._lock:
+            if self._answered:
+                return
+            self._closed = self._answered = True
+            self._deliver(ResponseMessage(self.handle, True, False, [], "{}", ErrorMessage(int(code), message)), [])
+
+    def is_cancelled(self):
+        callbacks = context.callbacks
+        return bool(callbacks.isCancelled(self.handle)) if callbacks is not None else False
+
+    def _emit(self, response, final):
+        if response is None:
+            self._deliver(ResponseMessage(self.handle, final, True, [], "{}", None), [])
+            return
+        error = response.error()
+        if error is not None:
+            message = ResponseMessage(self.handle, final, False, [], "{}", ErrorMessage(int(error.code()), error.message()))
+            self._deliver(message, [])
+            return
+        outputs = []
+        buffers = []
+        for tensor in response.output_tensors():
+            if tensor.name() in self.requested:
+                outputs.append(OutputMessage(tensor.name(), tensor.triton_dtype(), tensor.shape()))
+                data = tensor._wire_bytes()
+                buffers.append(data if isinstance(data, bytes) else bytes(data))
+        self._deliver(ResponseMessage(self.handle, final, False, outputs, response.parameters(), None), buffers)
+
+    def _deliver(self, message, buffers):
+        callbacks = context.callbacks
+        if callbacks is None:
+            raise TritonModelException("responses can only be sent inside the server")
+        problem = callbacks.send(message.to_json(), buffers)
+        if problem is not None:
+            raise TritonModelException(str(problem))

@@ -1,0 +1,208 @@
+package dev.jepserve.inference;
+
+/**
+ * A request the scheduler accepted, from the queue until its final answer: its timing and deadline, the
+ * sink its answers go to, and the accounting of its outcome. A model instance answers it through
+ * {@link #send} and {@link #fail}; those enforce "nothing after the final answer" and tell the observer.
+ *
+ * <p>Its outcome is counted once both happened: the final answer was sent, and the execute() call that ran
+ * it returned (its compute times are known then). A decoupled model may answer after execute returned; a
+ * non-decoupled one usually before.
+ */
+public final class ScheduledRequest {
+    private final InferenceRequest request;
+    private final int batchSize;
+    private final long enqueuedNanos;
+    private final long deadlineNanos;
+    private final boolean rejectAtDeadline;
+    private final ResponseSink sink;
+    private final InferenceObserver observer;
+    private final Runnable onFinished;
+    private volatile boolean timedOut;
+    private volatile boolean abandoned;
+
+    // Guarded by this.
+    private boolean finalSent;
+    private boolean anyResponse;
+    private int responseCount;
+    private long lastResponseNanos;
+    private boolean succeeded;
+    private long finishedNanos;
+    private long startedNanos;
+    private ExecutionTimes times;
+    private boolean counted;
+
+    /**
+     * @param deadlineNanos when the request's timeout expires (System.nanoTime), or Long.MAX_VALUE for none
+     * @param rejectAtDeadline at the deadline a queued request is rejected (a queue-policy timeout), not cancelled
+     * @param onFinished    runs once, after the final answer was handed to the sink
+     */
+    ScheduledRequest(InferenceRequest request, int batchSize, long enqueuedNanos, long deadlineNanos,
+                     boolean rejectAtDeadline, ResponseSink sink, InferenceObserver observer, Runnable onFinished) {
+        this.request = request;
+        this.batchSize = batchSize;
+        this.enqueuedNanos = enqueuedNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.rejectAtDeadline = rejectAtDeadline;
+        this.sink = sink;
+        this.observer = observer;
+        this.onFinished = onFinished;
+    }
+
+    public InferenceRequest request() {
+        return request;
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    long enqueuedNanos() {
+        return enqueuedNanos;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    boolean rejectAtDeadline() {
+        return rejectAtDeadline;
+    }
+
+    /** What the model sees through is_cancelled(): the client left, or the request's timeout expired. */
+    public boolean isCancelled() {
+        return timedOut || abandoned;
+    }
+
+    /** The client went away: nobody reads the answers any more. */
+    boolean abandoned() {
+        return abandoned;
+    }
+
+    void abandon() {
+        abandoned = true;
+    }
+
+    void markTimedOut() {
+        timedOut = true;
+    }
+
+    public synchronized boolean isFinished() {
+        return finalSent;
+    }
+
+    /**
+     * Sends one response (null: an empty final response).
+     *
+     * @return false when the request already had its final answer (nothing is sent)
+     */
+    public boolean send(InferenceResponse response, boolean isFinal) {
+        if (!record(response == null ? ResponseKind.EMPTY : ResponseKind.SUCCESS, isFinal)) {
+            return false;
+        }
+        sink.send(response, isFinal);
+        finishIfFinal(isFinal);
+        return true;
+    }
+
+    /** Sends an error response; see {@link #send}. */
+    public boolean fail(TritonException error, boolean isFinal) {
+        boolean cancelled = error.code() == TritonCode.CANCELLED || isCancelled();
+        if (!record(cancelled ? ResponseKind.CANCEL : ResponseKind.FAIL, isFinal)) {
+            return false;
+        }
+        sink.fail(error, isFinal);
+        finishIfFinal(isFinal);
+        return true;
+    }
+
+    /** Records a response before it goes out; counts the first one and each one's kind. */
+    private boolean record(ResponseKind kind, boolean isFinal) {
+        boolean first;
+        int index;
+        long sincePrevious;
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (finalSent) {
+                return false;
+            }
+            first = !anyResponse;
+            anyResponse = true;
+            index = responseCount++;
+            sincePrevious = now - (first ? startedNanos : lastResponseNanos);
+            lastResponseNanos = now;
+            if (isFinal) {
+                finalSent = true;
+                succeeded = kind == ResponseKind.SUCCESS || kind == ResponseKind.EMPTY;
+                finishedNanos = now;
+            }
+        }
+        if (first) {
+            observer.firstResponse(now - enqueuedNanos);
+        }
+        observer.responded(index, kind, sincePrevious);
+        return true;
+    }
+
+    private void finishIfFinal(boolean isFinal) {
+        if (isFinal) {
+            countIfComplete();
+            onFinished.run();
+        }
+    }
+
+    /** The request was handed to an instance at this time. */
+    synchronized void started(long nanos) {
+        startedNanos = nanos;
+    }
+
+    /** The execute() call that ran this request returned. */
+    void executionReturned(ExecutionTimes executionTimes) {
+        synchronized (this) {
+            times = executionTimes;
+        }
+        countIfComplete();
+    }
+
+    /** Tells the observer the outcome once the final answer went out and (for a started request) execute returned. */
+    private void countIfComplete() {
+        boolean success;
+        long requestNanos;
+        long queueNanos;
+        ExecutionTimes executionTimes;
+        synchronized (this) {
+            if (counted || !finalSent || (succeeded && times == null)) {
+                return;
+            }
+            counted = true;
+            success = succeeded;
+            requestNanos = finishedNanos - enqueuedNanos;
+            queueNanos = startedNanos - enqueuedNanos;
+            executionTimes = times;
+        }
+        if (success) {
+            observer.succeeded(batchSize, requestNanos, queueNanos, executionTimes.computeInputNanos(),
+                    executionTimes.computeInferNanos(), executionTimes.computeOutputNanos());
+        } else {
+            observer.failed(isCancelled() ? FailureReason.CANCELED : FailureReason.BACKEND, requestNanos);
+        }
+    }
+
+    /**
+     * Answers a request that never ran (timed out or rejected in the queue, or abandoned) and counts it with
+     * this reason.
+     */
+    void refuse(TritonException error, FailureReason reason) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (finalSent) {
+                return;
+            }
+            finalSent = true;
+            counted = true;
+        }
+        observer.failed(reason, now - enqueuedNanos);
+        sink.fail(error, true);
+        onFinished.run();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.jepserve.python;
+
+import dev.jepserve.config.ModelConfigJson;
+import dev.jepserve.config.proto.ModelConfig;
+import dev.jepserve.config.proto.ModelInstanceGroup;
+import dev.jepserve.inference.ModelBackend;
+import dev.jepserve.inference.TritonException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Python models in the server's own embedded interpreter: each instance imports its own copy of model.py
+ * and runs on the shared Python worker threads.
+ */
+public final class InProcessPythonBackend implements ModelBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(InProcessPythonBackend.class);
+
+    private final PythonRuntime python;
+    private final Consumer<String> releaseCustomMetrics;
+
+    /**
+     * @param releaseCustomMetrics drops the custom metric series an instance (by name) still holds; run after
+     *                             its Python object is gone, as a safety net for objects kept alive elsewhere
+     */
+    public InProcessPythonBackend(PythonRuntime python, Consumer<String> releaseCustomMetrics) {
+        this.python = python;
+        this.releaseCustomMetrics = releaseCustomMetrics;
+    }
+
+    /** Runs the model's static auto_complete_config in a throw-away import of its model.py. */
+    @Override
+    public ModelConfig autoComplete(String name, ModelConfig partial, Path versionDir, Path modelDir) {
+        Path modelFile = versionDir.resolve(partial.getDefaultModelFilename());
+        if (!Files.isRegularFile(modelFile)) {
+            return partial;
+        }
+        String moduleKey = python.newKey(name + "_autocomplete");
+        python.loadModule(moduleKey, modelFile, versionDir, modelDir, name, versionDir.getFileName().toString());
+        try {
+            if (!python.hasAutoComplete(moduleKey)) {
+                return partial;
+            }
+            return ModelConfigJson.fromJson(python.autoComplete(moduleKey, name, ModelConfigJson.toJson(partial)));
+        } finally {
+            python.unloadModule(moduleKey);
+        }
+    }
+
+    @Override
+    public LoadedInstances loadInstances(VersionSource source) {
+        ModelConfig config = source.config();
+        String name = source.modelName();
+        String version = Long.toString(source.version());
+        Path modelFile = source.versionDir().resolve(config.getDefaultModelFilename());
+        if (!Files.isRegularFile(modelFile)) {
+            throw TritonException.invalidArg("Python model file not found in '" + modelFile + "'");
+        }
+        List<PythonModelInstance> instances = new ArrayList<>();
+        List<String> moduleKeys = new ArrayList<>();
+        List<String> instanceNames = new ArrayList<>();
+        Runnable release = () -> {
+            instances.forEach(PythonModelInstance::finalizeInstance);
+            moduleKeys.forEach(python::unloadModule);
+            instanceNames.forEach(releaseCustomMetrics);
+        };
+        try {
+            String configJson = ModelConfigJson.toJson(config);
+            boolean decoupled = config.getModelTransactionPolicy().getDecoupled();
+            for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+                if (group.getKind() != ModelInstanceGroup.Kind.KIND_CPU) {
+                    LOG.warn("model '{}' instance group '{}' asks for {}; jepserve runs it on the CPU", name,
+                            group.getName(), group.getKind());
+                }
+                for (int i = 0; i < group.getCount(); i++) {
+                    String instanceName = group.getName() + "_" + i;
+                    instanceNames.add(instanceName);
+                    String moduleKey = python.newKey(instanceName);
+                    python.loadModule(moduleKey, modelFile, source.versionDir(), source.modelDir(), name, version);
+                    moduleKeys.add(moduleKey);
+                    instances.add(python.createInstance(moduleKey, instanceName, name, version, source.versionDir(),
+                            initializeArgs(configJson, group, instanceName, source.modelDir(), version, name),
+                            decoupled));
+                }
+            }
+        } catch (TritonException e) {
+            release.run();
+            throw e;
+        }
+        return new LoadedInstances(instances, release);
+    }
+
+    /** The 7 string keys Triton passes to initialize(args). */
+    private static Map<String, String> initializeArgs(String configJson, ModelInstanceGroup group, String instanceName,
+                                                      Path modelDir, String version, String modelName) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("model_config", configJson);
+        args.put("model_instance_kind", instanceKind(group.getKind()));
+        args.put("model_instance_name", instanceName);
+        args.put("model_instance_device_id", "0");
+        args.put("model_repository", modelDir.toString());
+        args.put("model_version", version);
+        args.put("model_name", modelName);
+        return args;
+    }
+
+    /** KIND_GPU instances run on the CPU here, and the model is told so (it picks its CPU code path). */
+    private static String instanceKind(ModelInstanceGroup.Kind kind) {
+        return kind == ModelInstanceGroup.Kind.KIND_MODEL ? "MODEL" : "CPU";
+    }
+}

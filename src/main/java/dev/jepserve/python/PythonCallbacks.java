@@ -1,0 +1,104 @@
+package dev.jepserve.python;
+
+import dev.jepserve.inference.ExecutionTimes;
+import dev.jepserve.inference.ScheduledRequest;
+import dev.jepserve.python.border.BorderJson;
+import dev.jepserve.python.border.ExecutionDoneMessage;
+import dev.jepserve.python.border.ResponseMessage;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server end of the Python border, the one Java object the runtime glue calls back: responses (from
+ * execute's return value or any response sender, on any Python thread), cancellation checks, and "execute
+ * returned". Python names requests and batches only by the handles given out here.
+ */
+public final class PythonCallbacks {
+    private final AtomicLong nextHandle = new AtomicLong();
+    private final Map<Long, OpenRequest> requests = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<ExecutionTimes>> batches = new ConcurrentHashMap<>();
+
+    /** A request the model may still answer, and who answers it (for the response's model name and version). */
+    private record OpenRequest(ScheduledRequest request, String modelName, String modelVersion) {
+    }
+
+    long openRequest(ScheduledRequest request, String modelName, String modelVersion) {
+        long handle = nextHandle.incrementAndGet();
+        requests.put(handle, new OpenRequest(request, modelName, modelVersion));
+        return handle;
+    }
+
+    long openBatch(CompletableFuture<ExecutionTimes> returned) {
+        long handle = nextHandle.incrementAndGet();
+        batches.put(handle, returned);
+        return handle;
+    }
+
+    /** Forgets requests that got their final answer outside the border (a failed execution). */
+    void closeFinished(List<Long> handles) {
+        for (long handle : handles) {
+            OpenRequest open = requests.get(handle);
+            if (open != null && open.request().isFinished()) {
+                requests.remove(handle);
+            }
+        }
+    }
+
+    /**
+     * Called from Python with one {@link ResponseMessage} (JSON) and its output bytes in output order.
+     *
+     * @return null, or an error text the Python side raises to the model
+     */
+    public String send(String message, List<?> buffers) {
+        ResponseMessage response;
+        try {
+            response = BorderJson.readResponse(message);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        OpenRequest open = response.isFinal() ? requests.remove(response.request()) : requests.get(response.request());
+        if (open == null) {
+            // Answered already (e.g. failed when its execute() broke): nothing reads it any more.
+            return null;
+        }
+        try {
+            PythonResponses.deliver(response, buffers, open.request(), open.modelName(), open.modelVersion());
+        } catch (IllegalArgumentException e) {
+            open.request().fail(dev.jepserve.inference.TritonException.internal(e.getMessage()), true);
+            requests.remove(response.request());
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    /** Whether the request was cancelled (client gone or timeout expired); false once it is answered. */
+    public boolean isCancelled(long requestHandle) {
+        OpenRequest open = requests.get(requestHandle);
+        return open != null && open.request().isCancelled();
+    }
+
+    /** Called from Python when an execute() that continued asynchronously returned. */
+    public void executionDone(String message) {
+        executionDone(BorderJson.readExecutionDone(message));
+    }
+
+    void executionDone(ExecutionDoneMessage done) {
+        CompletableFuture<ExecutionTimes> returned = batches.remove(done.batch());
+        if (returned != null) {
+            returned.complete(new ExecutionTimes(done.computeInputNanos(), done.computeInferNanos(),
+                    done.computeOutputNanos()));
+        }
+    }
+
+    /** The batch will never report back (its Python call failed): completes it with that error. */
+    void abandonBatch(long batchHandle, Throwable error) {
+        CompletableFuture<ExecutionTimes> returned = batches.remove(batchHandle);
+        if (returned != null) {
+            returned.completeExceptionally(error);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.jepserve.repository;
+
+import dev.jepserve.config.proto.ModelConfig;
+import dev.jepserve.inference.BatchPolicy;
+import dev.jepserve.inference.InferenceObserver;
+import dev.jepserve.inference.ModelBackend;
+import dev.jepserve.inference.ModelStatistics;
+import dev.jepserve.inference.QueueScheduler;
+import dev.jepserve.inference.VersionMetrics;
+
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Makes a servable version from loaded instances, the same way for every backend (Python models and the
+ * Java benchmark floor alike): its scheduler per the config, its metric series and its statistics.
+ */
+public final class ModelVersionFactory {
+    private final VersionMetrics.Factory metrics;
+    private final ScheduledExecutorService timers;
+
+    /** @param timers batch delays and request timeouts of every scheduler */
+    public ModelVersionFactory(VersionMetrics.Factory metrics, ScheduledExecutorService timers) {
+        this.metrics = metrics;
+        this.timers = timers;
+    }
+
+    /** @param loadStartedNanos when loading began (System.nanoTime), for nv_model_load_duration_secs */
+    ModelVersionRuntime create(String name, long version, ModelConfig config, ModelBackend.LoadedInstances loaded,
+                               long loadStartedNanos) {
+        VersionMetrics versionMetrics = metrics.open(name, Long.toString(version));
+        versionMetrics.loadDuration((System.nanoTime() - loadStartedNanos) / 1e9);
+        ModelStatistics statistics = new ModelStatistics();
+        QueueScheduler scheduler = new QueueScheduler(loaded.instances(), BatchPolicy.from(config),
+                InferenceObserver.both(versionMetrics, statistics), timers);
+        Runnable onUnload = () -> {
+            loaded.release().run();
+            versionMetrics.close();
+        };
+        return new ModelVersionRuntime(name, version, config, scheduler, statistics, onUnload);
+    }
+}

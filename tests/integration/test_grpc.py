@@ -3,6 +3,7 @@
 import asyncio
 import queue
 import shutil
+import subprocess
 import time
 
 import grpc
@@ -14,14 +15,16 @@ import tritonclient.grpc.aio as aioclient
 from tritonclient.grpc import service_pb2, service_pb2_grpc
 from tritonclient.utils import InferenceServerException
 
-from jepserve_process import EXAMPLES, TEST_MODELS, JepServe, make_repository
+from jepserve_process import EXAMPLES, TEST_MODELS, VENV, JepServe, make_repository
 
-MODELS = ["bytes_echo", "cancel_aware", "execute_raises", "batched_scale"]
+MODELS = ["bytes_echo", "cancel_aware", "execute_raises", "batched_scale", "decoupled_modes"]
+DECOUPLED_EXAMPLES = ["countdown", "echo_stream"]
 
 
 @pytest.fixture(scope="module")
 def server():
-    repository = make_repository(EXAMPLES / "add_sub", *[TEST_MODELS / name for name in MODELS])
+    repository = make_repository(EXAMPLES / "add_sub", *[EXAMPLES / name for name in DECOUPLED_EXAMPLES],
+                                 *[TEST_MODELS / name for name in MODELS])
     # The same model declared decoupled: gRPC's unary ModelInfer must refuse it, as Triton does.
     shutil.copytree(repository / "add_sub", repository / "add_sub_decoupled")
     config = repository / "add_sub_decoupled" / "config.pbtxt"
@@ -423,6 +426,82 @@ def test_cancelling_a_stream_cancels_its_requests(server, client):
     client.stop_stream(cancel_requests=True)
     wait_output(server, "cancel_aware: stream-cancel cancelled after")
     assert client.is_server_live()
+
+
+# ---- decoupled Python models on a stream ----
+
+@pytest.mark.parametrize("example", DECOUPLED_EXAMPLES)
+def test_the_decoupled_examples_clients_pass(server, example):
+    completed = subprocess.run([str(VENV / "bin" / "python"), str(EXAMPLES / example / "client.py"),
+                                "--url", server.grpc_url], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.strip().endswith("PASS: %s" % example)
+
+
+def stream_modes(client, *modes, empty_final=False, count):
+    results = queue.Queue()
+    client.start_stream(callback=lambda result, error: results.put((result, error)))
+    try:
+        for mode in modes:
+            client.async_stream_infer("decoupled_modes", [mode_input(mode)], request_id=mode,
+                                      enable_empty_final_response=empty_final)
+        return collect(results, count)
+    finally:
+        client.stop_stream()
+
+
+def mode_input(mode):
+    tensor = grpcclient.InferInput("MODE", [1], "BYTES")
+    tensor.set_data_from_numpy(np.array([mode.encode()], dtype=np.object_))
+    return tensor
+
+
+def final(result):
+    return result.get_response().parameters["triton_final_response"].bool_param
+
+
+def test_a_decoupled_model_streams_responses_with_parameters_then_an_empty_final(client):
+    got = stream_modes(client, "three", empty_final=True, count=4)
+    assert [error for _, error in got] == [None] * 4
+    texts = [result.as_numpy("TEXT")[0] for result, _ in got[:3]]
+    assert texts == [b"part 0", b"part 1", b"part 2"]
+    parameters = got[2][0].get_response().parameters
+    assert parameters["index"].int64_param == 2
+    assert parameters["label"].string_param == "p2"
+    assert parameters["last"].bool_param is True
+    assert [final(result) for result, _ in got] == [False, False, False, True]
+    empty = got[3][0].get_response()
+    assert empty.id == "three" and empty.model_name == "decoupled_modes" and not empty.outputs
+
+
+def test_without_the_flag_the_empty_final_response_is_not_sent(client):
+    got = stream_modes(client, "three", count=4)
+    assert len(got) == 3
+    assert [final(result) for result, _ in got] == [False, False, False]
+
+
+def test_a_decoupled_error_response_does_not_end_the_request_or_the_stream(client):
+    got = stream_modes(client, "error_then_ok", "one_final", count=3)
+    assert len(got) == 3
+    errors = [error for _, error in got if error is not None]
+    assert len(errors) == 1 and "first part failed" in str(errors[0])
+    texts = sorted(result.as_numpy("TEXT")[0] for result, error in got if error is None)
+    assert texts == [b"only", b"second part"]
+
+
+def test_cancelling_a_stream_cancels_a_decoupled_request(server, client):
+    results = queue.Queue()
+    client.start_stream(callback=lambda result, error: results.put((result, error)))
+    client.async_stream_infer("decoupled_modes", [mode_input("until_cancelled")], request_id="forever")
+    time.sleep(0.5)
+    client.stop_stream(cancel_requests=True)
+    wait_output(server, "decoupled_modes: request cancelled=True sender cancelled=True")
+
+
+def test_unary_infer_of_a_decoupled_python_model_is_refused(client):
+    with pytest.raises(InferenceServerException) as error:
+        client.infer("decoupled_modes", [mode_input("one_final")])
+    assert error.value.status() == "StatusCode.UNIMPLEMENTED"
 
 
 # ---- asyncio client ----

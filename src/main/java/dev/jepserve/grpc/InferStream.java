@@ -63,11 +63,6 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
 
     @Override
     public void onNext(ModelInferRequest message) {
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-        }
         ServedModel model;
         InferRequestReader.Decoded decoded;
         try {
@@ -78,12 +73,15 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
             decoded = InferRequestReader.read(message, ModelInferRpc.requestedVersion(message.getModelVersion(), model));
         } catch (RuntimeException refused) {
             Request request = new Request(message, false, false);
-            start(request);
-            request.fail(GrpcStatuses.tritonError(refused), true);
+            if (start(request)) {
+                request.fail(GrpcStatuses.tritonError(refused), true);
+            }
             return;
         }
         Request request = new Request(message, model.isDecoupled(), decoded.enableEmptyFinalResponse());
-        start(request);
+        if (!start(request)) {
+            return; // the stream ended meanwhile (an error in triton_grpc_error mode): nobody would get the answer
+        }
         RequestHandle handle;
         try {
             handle = model.infer(decoded.request(), request);
@@ -122,11 +120,16 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
         return shuttingDown;
     }
 
-    private synchronized void start(Request request) {
+    /** Registers a request before it is submitted; false when the stream has already ended. */
+    private synchronized boolean start(Request request) {
+        if (ended) {
+            return false;
+        }
         inFlight.add(request);
         if (!request.decoupled) {
             inOrder.addLast(request);
         }
+        return true;
     }
 
     /** The client went away: cancel every request in flight and drop whatever is still to be written. */

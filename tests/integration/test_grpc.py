@@ -531,6 +531,24 @@ def test_aio_client_infers_and_streams(server):
     assert asyncio.run(asyncio.wait_for(run(), 60)) == ["s0", "s1", "s2"]
 
 
+def test_a_model_that_failed_to_load_shows_in_the_index_and_makes_the_server_not_ready():
+    repository = make_repository(EXAMPLES / "add_sub", TEST_MODELS / "init_raises")
+    with JepServe([repository], ["--exit-on-error=false"]) as running:
+        with grpcclient.InferenceServerClient(running.grpc_url) as client:
+            assert client.is_server_live()
+            assert not client.is_server_ready()
+            index = client.get_model_repository_index(as_json=True)["models"]
+            failed = [entry for entry in index if entry["name"] == "init_raises"]
+            assert len(failed) == 1 and failed[0]["state"] == "UNAVAILABLE" and failed[0]["reason"]
+        with grpc.insecure_channel(running.grpc_url) as channel:
+            ready_only = service_pb2_grpc.GRPCInferenceServiceStub(channel).RepositoryIndex(
+                service_pb2.RepositoryIndexRequest(ready=True))
+            assert [(entry.name, entry.state) for entry in ready_only.models] == [("add_sub", "READY")]
+            check = channel.unary_unary("/grpc.health.v1.Health/Check", request_serializer=lambda raw: raw,
+                                        response_deserializer=lambda raw: raw)
+            assert check(b"", timeout=5) == b"\x08\x02"  # HealthCheckResponse{status: NOT_SERVING}
+
+
 def test_allow_grpc_false_turns_grpc_off():
     with JepServe([make_repository(EXAMPLES / "add_sub")], ["--allow-grpc=false"]) as running:
         assert "GRPCInferenceService" not in running.output

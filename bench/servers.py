@@ -185,7 +185,7 @@ def jepserve(repo, name="jepserve"):
     jar = ROOT / "target" / "jepserve.jar"
     return Server(name, ["java", "-jar", str(jar), "--python", project_python(), "--model-repository", str(repo),
                          "--bench-floor-model", "--http-address", "127.0.0.1", "--http-port", str(JEPSERVE_PORT),
-                         "--metrics-port", str(JEPSERVE_PORT + 2)], JEPSERVE_PORT)
+                         "--metrics-port", str(JEPSERVE_PORT + 2), "--allow-grpc", "false"], JEPSERVE_PORT)
 
 
 def triton(repo):

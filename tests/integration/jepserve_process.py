@@ -41,13 +41,17 @@ def java_command():
 class JepServe:
     """One server process. Its combined output is kept in `self.output` (and a log file) for assertions."""
 
-    def __init__(self, repositories, extra_args=(), http_port=None, metrics_port=None):
+    def __init__(self, repositories, extra_args=(), http_port=None, metrics_port=None, grpc_port=None):
         self.http_port = http_port or free_port()
         self.metrics_port = metrics_port or free_port()
+        # Always a free gRPC port, so that no test server ever takes (or collides on) tritonserver's 8001.
+        self.grpc_port = grpc_port or free_port()
         self.url = "localhost:%d" % self.http_port
+        self.grpc_url = "localhost:%d" % self.grpc_port
         self.metrics_url = "http://localhost:%d/metrics" % self.metrics_port
         command = [java_command(), "-jar", str(JAR), "--python", str(VENV),
                    "--http-address", "127.0.0.1", "--http-port", str(self.http_port),
+                   "--grpc-address", "127.0.0.1", "--grpc-port", str(self.grpc_port),
                    "--metrics-port", str(self.metrics_port)]
         for repository in repositories:
             command += ["--model-repository", str(repository)]

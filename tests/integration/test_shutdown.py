@@ -36,3 +36,45 @@ def test_sigterm_answers_requests_in_flight_then_finalizes():
     assert "add_sub: finalized" in server.output
     assert time.monotonic() - started < 30
     assert exit_code == 0, server.output
+
+
+def test_sigterm_answers_grpc_calls_and_streams_in_flight():
+    import queue
+
+    import tritonclient.grpc as grpcclient
+
+    repository = make_repository(TEST_MODELS / "cancel_aware")
+    server = JepServe([repository]).wait_live()
+
+    def wait_input(ms):
+        inp = grpcclient.InferInput("WAIT_MS", [1], "INT32")
+        inp.set_data_from_numpy(np.array([ms], dtype=np.int32))
+        return [inp]
+
+    outcome = {}
+
+    def slow_unary():
+        with grpcclient.InferenceServerClient(server.grpc_url) as client:
+            try:
+                outcome["waited"] = client.infer("cancel_aware", wait_input(1500), request_id="unary-last") \
+                    .as_numpy("WAITED_MS")
+            except Exception as error:  # noqa: BLE001 - the assertion below reports it
+                outcome["error"] = error
+
+    streamed = queue.Queue()
+    with grpcclient.InferenceServerClient(server.grpc_url) as stream_client:
+        stream_client.start_stream(callback=lambda result, error: streamed.put((result, error)))
+        stream_client.async_stream_infer("cancel_aware", wait_input(1500), request_id="stream-last")
+        caller = threading.Thread(target=slow_unary)
+        caller.start()
+        time.sleep(0.5)
+        exit_code = server.stop(timeout=60)
+        caller.join(30)
+        result, error = streamed.get(timeout=10)
+        stream_client.stop_stream()
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["waited"][0] >= 1400
+    assert error is None and result.get_response().id == "stream-last"
+    assert "cancel_aware: unary-last finished" in server.output
+    assert "cancel_aware: stream-last finished" in server.output
+    assert exit_code == 0, server.output

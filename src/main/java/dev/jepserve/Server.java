@@ -1,5 +1,7 @@
 package dev.jepserve;
 
+import dev.jepserve.grpc.GrpcServer;
+import dev.jepserve.grpc.GrpcServerOptions;
 import dev.jepserve.http.HttpServer;
 import dev.jepserve.http.HttpServerOptions;
 import dev.jepserve.inference.InferenceService;
@@ -134,6 +136,13 @@ public final class Server implements AutoCloseable {
     /** The inference endpoints, once the models are loaded. */
     private void startEndpoints() {
         try {
+            // Triton's order: gRPC, then HTTP. A client that found HTTP up finds gRPC up too.
+            if (options.allowGrpc()) {
+                GrpcServer grpc = new GrpcServer(service, grpcServerOptions(), options::logVerbose);
+                InetSocketAddress bound = grpc.start();
+                shutdown.onStop("gRPC endpoint", grpc::stop);
+                LOG.info("Started GRPCInferenceService at {}:{}", options.grpcAddress(), bound.getPort());
+            }
             if (options.allowHttp()) {
                 HttpServer http = HttpServer.forInference(service, new HttpServerOptions(options.httpAddress(),
                         options.httpPort(), options.httpThreads(), options.httpMaxInputSize()));
@@ -170,6 +179,14 @@ public final class Server implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while starting the metrics endpoint");
         }
+    }
+
+    /** --grpc-address, --grpc-port, --grpc-infer-thread-count and the keepalive flags grpc-java has knobs for. */
+    private GrpcServerOptions grpcServerOptions() {
+        GrpcOptions grpc = options.grpc();
+        return new GrpcServerOptions(options.grpcAddress(), options.grpcPort(), Math.max(1, grpc.inferThreadCount()),
+                new GrpcServerOptions.Keepalive(grpc.keepaliveTimeMs(), grpc.keepaliveTimeoutMs(),
+                        grpc.keepalivePermitWithoutCalls(), grpc.http2MinRecvPingIntervalWithoutDataMs()));
     }
 
     /** Blocks until {@link #close()} has finished. */

@@ -21,7 +21,7 @@ import static dev.jepserve.cli.FlagValue.TEXT;
  */
 public final class TritonFlags {
     private static final String GPU = "jepserve runs models on the CPU; there is no GPU or CUDA memory";
-    private static final String GRPC = "nothing listens on the gRPC port";
+    private static final String GRPC = "grpc-java's default applies";
     private static final String MODEL_CONTROL = "every model in the repository is loaded at start and "
             + "never reloaded";
     private static final String SAGEMAKER = "there is no SageMaker endpoint; use the Triton HTTP protocol";
@@ -89,14 +89,14 @@ public final class TritonFlags {
                     .label("APIS:KEY=VALUE").asRepeatable(),
             implemented("--http-max-input-size", INT, "67108864", "largest request body in bytes"),
             // gRPC
-            notYet("--allow-grpc", BOOL, "true", "serve the gRPC protocol", GRPC).quietWhen("false"),
-            notYet("--grpc-address", TEXT, "0.0.0.0", "address the gRPC endpoint binds to", GRPC),
-            notYet("--grpc-port", INT, "8001", "port of the gRPC endpoint", GRPC),
+            implemented("--allow-grpc", BOOL, "true", "serve the gRPC protocol"),
+            implemented("--grpc-address", TEXT, "0.0.0.0", "address the gRPC endpoint binds to"),
+            implemented("--grpc-port", INT, "8001", "port of the gRPC endpoint"),
             notYet("--reuse-grpc-port", BOOL, "false", "let several servers share the gRPC port", GRPC)
                     .quietWhen("false"),
             notYet("--grpc-header-forward-pattern", TEXT, null,
                     "gRPC metadata matching this regex becomes request parameters", GRPC).label("REGEX"),
-            notYet("--grpc-infer-thread-count", INT, "2", "threads handling gRPC inference calls", GRPC),
+            implemented("--grpc-infer-thread-count", INT, "2", "threads decoding and encoding gRPC calls"),
             notYet("--grpc-infer-allocation-pool-size", INT, "8", "request states kept for reuse", GRPC),
             notYet("--grpc-max-response-pool-size", INT, null, "most responses queued per stream", GRPC)
                     .defaultText("unlimited"),
@@ -107,13 +107,13 @@ public final class TritonFlags {
             notYet("--grpc-root-cert", TEXT, null, "PEM root certificate for mutual TLS", GRPC).label("PATH"),
             notYet("--grpc-infer-response-compression-level", TEXT, "none", "compression of inference responses",
                     GRPC).choices("none", "low", "medium", "high"),
-            notYet("--grpc-keepalive-time", INT, "7200000", "milliseconds between keepalive pings", GRPC),
-            notYet("--grpc-keepalive-timeout", INT, "20000", "milliseconds to wait for a ping's answer", GRPC),
-            notYet("--grpc-keepalive-permit-without-calls", BOOL, "false",
-                    "send keepalive pings without calls in flight", GRPC),
+            implemented("--grpc-keepalive-time", INT, "7200000", "milliseconds between keepalive pings"),
+            implemented("--grpc-keepalive-timeout", INT, "20000", "milliseconds to wait for a ping's answer"),
+            implemented("--grpc-keepalive-permit-without-calls", BOOL, "false",
+                    "let clients send keepalive pings without calls in flight"),
             notYet("--grpc-http2-max-pings-without-data", INT, "2", "pings allowed without data (0: any)", GRPC),
-            notYet("--grpc-http2-min-recv-ping-interval-without-data", INT, "300000",
-                    "shortest accepted interval between client pings, in milliseconds", GRPC),
+            implemented("--grpc-http2-min-recv-ping-interval-without-data", INT, "300000",
+                    "shortest accepted interval between client pings, in milliseconds"),
             notYet("--grpc-http2-max-ping-strikes", INT, "2", "bad pings tolerated before closing (0: any)", GRPC),
             notYet("--grpc-max-connection-age", INT, null, "milliseconds a connection may live", GRPC)
                     .defaultText("unlimited"),

@@ -33,4 +33,13 @@ public interface InferenceService {
 
     /** Whether that model (version) is ready; false rather than throwing for unknown models. */
     boolean isModelReady(String name, String version);
+
+    /**
+     * The repository index: every model the repository knows and each of its versions with its state, models
+     * by name, versions ascending. By default, the ready versions only.
+     */
+    default List<RepositoryIndexEntry> repositoryIndex() {
+        return readyModels().stream().map(model -> new RepositoryIndexEntry(model.name(),
+                Long.toString(model.version()), "READY", "")).toList();
+    }
 }

@@ -1,10 +1,13 @@
 package dev.jepserve.repository;
 
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.RepositoryIndexEntry;
 import dev.jepserve.inference.ServedModel;
 import dev.jepserve.inference.TritonException;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /** The protocol-facing view of the server: health, metadata and model lookup with Triton's error texts. */
@@ -108,6 +111,21 @@ public final class RepositoryInferenceService implements InferenceService {
         } catch (TritonException e) {
             return false;
         }
+    }
+
+    @Override
+    public List<RepositoryIndexEntry> repositoryIndex() {
+        List<RepositoryIndexEntry> entries = new ArrayList<>();
+        for (LoadedModel model : new TreeMap<>(repository.models()).values()) {
+            if (model.versions().isEmpty()) {
+                entries.add(new RepositoryIndexEntry(model.name(), "", "", ""));
+            }
+            for (VersionStatus status : model.versions()) {
+                String version = status.version() < 0 ? "" : Long.toString(status.version());
+                entries.add(new RepositoryIndexEntry(model.name(), version, status.state().name(), status.reason()));
+            }
+        }
+        return entries;
     }
 
     private LoadedModel knownModel(String name) {

@@ -30,9 +30,9 @@ class FlagWarningsTest {
     @Test
     void flagsWithTheSameReasonShareOneLine() {
         assertThat(warnings("--model-repository=r", "--allow-grpc=true", "--grpc-port", "9001",
-                "--grpc-keepalive-time=10"))
-                .containsExactly("--allow-grpc=true --grpc-port=9001 --grpc-keepalive-time=10: not implemented yet, "
-                        + "nothing listens on the gRPC port");
+                "--grpc-use-ssl=true", "--grpc-max-connection-age=10"))
+                .containsExactly("--grpc-use-ssl=true --grpc-max-connection-age=10: not implemented yet, "
+                        + "grpc-java's default applies");
     }
 
     @Test

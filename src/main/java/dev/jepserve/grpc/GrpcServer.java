@@ -1,0 +1,145 @@
+package dev.jepserve.grpc;
+
+import dev.jepserve.inference.InferenceService;
+import io.grpc.CompressorRegistry;
+import io.grpc.DecompressorRegistry;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Triton's gRPC endpoint: {@code inference.GRPCInferenceService} and {@code grpc.health.v1.Health} on one port,
+ * with its own event loops and executor (nothing shared with HTTP or other servers).
+ *
+ * <p>Messages of any size up to 2 GiB are accepted (Triton's limit is INT32_MAX); gzip and deflate message
+ * encodings are understood. {@link #stop(long)} is graceful: no new calls, open inference streams end once their
+ * requests are answered, and calls still running after the timeout are cancelled.
+ */
+public final class GrpcServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+    private static final long DEFAULT_STOP_TIMEOUT_MILLIS = 5_000;
+
+    private final InferenceService service;
+    private final GrpcServerOptions options;
+    private final IntSupplier logVerboseLevel;
+    private final OpenStreams openStreams = new OpenStreams();
+
+    private EventLoopGroup acceptor;
+    private EventLoopGroup workers;
+    private ExecutorService executor;
+    private Server server;
+
+    /** @param logVerboseLevel the server's --log-verbose level (LogSettings reports it) */
+    public GrpcServer(InferenceService service, GrpcServerOptions options, IntSupplier logVerboseLevel) {
+        this.service = service;
+        this.options = options;
+        this.logVerboseLevel = logVerboseLevel;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @return the address actually bound (its port is the chosen one when the options asked for port 0)
+     * @throws IOException when the address cannot be bound (e.g. the port is in use)
+     */
+    public synchronized InetSocketAddress start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("gRPC server already started");
+        }
+        acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("jepserve-grpc-accept"));
+        workers = new NioEventLoopGroup(1, new DefaultThreadFactory("jepserve-grpc-io"));
+        executor = Executors.newFixedThreadPool(options.executorThreads(), new DefaultThreadFactory("jepserve-grpc"));
+        DeflateCodec deflate = new DeflateCodec();
+        GrpcServerOptions.Keepalive keepalive = options.keepalive();
+        InferenceGrpcService inference = new InferenceGrpcService(service, executor, openStreams, logVerboseLevel);
+        Server built = NettyServerBuilder.forAddress(new InetSocketAddress(options.address(), options.port()))
+                .channelType(NioServerSocketChannel.class)
+                .bossEventLoopGroup(acceptor)
+                .workerEventLoopGroup(workers)
+                .withChildOption(ChannelOption.TCP_NODELAY, true)
+                .executor(executor)
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .keepAliveTime(keepalive.timeMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(keepalive.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(keepalive.permitWithoutCalls())
+                .permitKeepAliveTime(keepalive.minPingIntervalWithoutDataMillis(), TimeUnit.MILLISECONDS)
+                .decompressorRegistry(DecompressorRegistry.getDefaultInstance().with(deflate, true))
+                .compressorRegistry(compressors(deflate))
+                .addService(ServerInterceptors.intercept(inference, new StreamErrorMode()))
+                .addService(new ReadinessHealthService(service::isReady))
+                .build();
+        try {
+            built.start();
+        } catch (IOException bindFailure) {
+            shutdownResources();
+            throw new IOException("Socket '" + options.address() + ":" + options.port() + "' already in use or "
+                    + "not bindable: " + bindFailure.getMessage(), bindFailure);
+        }
+        server = built;
+        InetSocketAddress bound = (InetSocketAddress) server.getListenSockets().get(0);
+        LOG.debug("gRPC listening at {}:{}", options.address(), bound.getPort());
+        return bound;
+    }
+
+    /** The bound port; only valid after {@link #start()}. */
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("gRPC server is not started");
+        }
+        return server.getPort();
+    }
+
+    /** Graceful stop: no new calls, open streams end after their requests (up to the timeout), then close. */
+    public synchronized void stop(long timeoutMillis) throws InterruptedException {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.shutdown();
+            openStreams.shutdown();
+            if (!server.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                LOG.warn("gRPC server stopping with calls still running ({} open streams)", openStreams.size());
+                server.shutdownNow();
+                server.awaitTermination(1, TimeUnit.SECONDS);
+            }
+        } finally {
+            server = null;
+            shutdownResources();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(DEFAULT_STOP_TIMEOUT_MILLIS);
+    }
+
+    private static CompressorRegistry compressors(DeflateCodec deflate) {
+        CompressorRegistry registry = CompressorRegistry.newEmptyInstance();
+        CompressorRegistry defaults = CompressorRegistry.getDefaultInstance();
+        registry.register(defaults.lookupCompressor("gzip"));
+        registry.register(defaults.lookupCompressor("identity"));
+        registry.register(deflate);
+        return registry;
+    }
+
+    private void shutdownResources() {
+        executor.shutdownNow();
+        // Quiet period 0: nothing is left to run once the server is down.
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.jepserve.grpc;
+
+/**
+ * Where and how the gRPC server listens.
+ *
+ * @param address         the bind address ("0.0.0.0" for every interface)
+ * @param port            the TCP port; 0 picks a free one (see {@link GrpcServer#port()})
+ * @param executorThreads threads that decode requests and encode responses (never event loops, never Python)
+ * @param keepalive       HTTP/2 keepalive settings
+ */
+public record GrpcServerOptions(String address, int port, int executorThreads, Keepalive keepalive) {
+    /**
+     * tritonserver's --grpc-keepalive-* settings that grpc-java has knobs for.
+     *
+     * @param timeMillis                      --grpc-keepalive-time: ping an idle connection after this long
+     * @param timeoutMillis                   --grpc-keepalive-timeout: close it when the ping is not answered in time
+     * @param permitWithoutCalls              --grpc-keepalive-permit-without-calls: let clients ping with no call open
+     * @param minPingIntervalWithoutDataMillis --grpc-http2-min-recv-ping-interval-without-data: the fastest client
+     *                                         pings tolerated
+     */
+    public record Keepalive(long timeMillis, long timeoutMillis, boolean permitWithoutCalls,
+                            long minPingIntervalWithoutDataMillis) {
+        /** tritonserver's defaults. */
+        public static final Keepalive TRITON_DEFAULTS = new Keepalive(7_200_000, 20_000, false, 300_000);
+
+        public Keepalive {
+            if (timeMillis <= 0 || timeoutMillis <= 0 || minPingIntervalWithoutDataMillis < 0) {
+                throw new IllegalArgumentException("keepalive times must be positive, got time " + timeMillis
+                        + " ms, timeout " + timeoutMillis + " ms, min ping interval "
+                        + minPingIntervalWithoutDataMillis + " ms");
+            }
+        }
+    }
+
+    public GrpcServerOptions {
+        if (address == null || address.isEmpty()) {
+            throw new IllegalArgumentException("address must be a host name or IP address, got '" + address + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+        }
+        if (executorThreads < 1) {
+            throw new IllegalArgumentException("executorThreads must be >= 1, got " + executorThreads);
+        }
+        if (keepalive == null) {
+            throw new IllegalArgumentException("keepalive settings are required");
+        }
+    }
+
+    /** That address and port, Triton's keepalive defaults, an executor thread per processor (at least 2). */
+    public static GrpcServerOptions defaults(String address, int port) {
+        return new GrpcServerOptions(address, port, Math.max(2, Runtime.getRuntime().availableProcessors()),
+                Keepalive.TRITON_DEFAULTS);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.jepserve.grpc;
+
+import dev.jepserve.grpc.proto.CudaSharedMemoryRegisterRequest;
+import dev.jepserve.grpc.proto.CudaSharedMemoryRegisterResponse;
+import dev.jepserve.grpc.proto.CudaSharedMemoryStatusRequest;
+import dev.jepserve.grpc.proto.CudaSharedMemoryStatusResponse;
+import dev.jepserve.grpc.proto.CudaSharedMemoryUnregisterRequest;
+import dev.jepserve.grpc.proto.CudaSharedMemoryUnregisterResponse;
+import dev.jepserve.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.jepserve.grpc.proto.LogSettingsRequest;
+import dev.jepserve.grpc.proto.LogSettingsResponse;
+import dev.jepserve.grpc.proto.ModelConfigRequest;
+import dev.jepserve.grpc.proto.ModelConfigResponse;
+import dev.jepserve.grpc.proto.ModelInferRequest;
+import dev.jepserve.grpc.proto.ModelInferResponse;
+import dev.jepserve.grpc.proto.ModelMetadataRequest;
+import dev.jepserve.grpc.proto.ModelMetadataResponse;
+import dev.jepserve.grpc.proto.ModelReadyRequest;
+import dev.jepserve.grpc.proto.ModelReadyResponse;
+import dev.jepserve.grpc.proto.ModelStatisticsRequest;
+import dev.jepserve.grpc.proto.ModelStatisticsResponse;
+import dev.jepserve.grpc.proto.ModelStreamInferResponse;
+import dev.jepserve.grpc.proto.RepositoryIndexRequest;
+import dev.jepserve.grpc.proto.RepositoryIndexResponse;
+import dev.jepserve.grpc.proto.RepositoryModelLoadRequest;
+import dev.jepserve.grpc.proto.RepositoryModelLoadResponse;
+import dev.jepserve.grpc.proto.RepositoryModelUnloadRequest;
+import dev.jepserve.grpc.proto.RepositoryModelUnloadResponse;
+import dev.jepserve.grpc.proto.ServerLiveRequest;
+import dev.jepserve.grpc.proto.ServerLiveResponse;
+import dev.jepserve.grpc.proto.ServerMetadataRequest;
+import dev.jepserve.grpc.proto.ServerMetadataResponse;
+import dev.jepserve.grpc.proto.ServerReadyRequest;
+import dev.jepserve.grpc.proto.ServerReadyResponse;
+import dev.jepserve.grpc.proto.SystemSharedMemoryRegisterRequest;
+import dev.jepserve.grpc.proto.SystemSharedMemoryRegisterResponse;
+import dev.jepserve.grpc.proto.SystemSharedMemoryStatusRequest;
+import dev.jepserve.grpc.proto.SystemSharedMemoryStatusResponse;
+import dev.jepserve.grpc.proto.SystemSharedMemoryUnregisterRequest;
+import dev.jepserve.grpc.proto.SystemSharedMemoryUnregisterResponse;
+import dev.jepserve.grpc.proto.TraceSettingRequest;
+import dev.jepserve.grpc.proto.TraceSettingResponse;
+import dev.jepserve.inference.InferenceService;
+import io.grpc.stub.StreamObserver;
+
+import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
+
+/**
+ * {@code inference.GRPCInferenceService}: routes every RPC to the class that owns its concern. No logic here
+ * beyond turning thrown Triton errors into statuses ({@link UnaryCalls}).
+ */
+final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    private final InferenceService service;
+    private final Executor executor;
+    private final OpenStreams openStreams;
+    private final HealthAndMetadataRpcs metadata;
+    private final ModelInferRpc infer;
+    private final StatisticsRpc statistics;
+    private final RepositoryRpcs repository;
+    private final SharedMemoryRpcs sharedMemory = new SharedMemoryRpcs();
+    private final SettingsRpcs settings;
+
+    /**
+     * @param executor        where responses are encoded and streams drained (the server's gRPC executor)
+     * @param openStreams     the server's registry of open inference streams
+     * @param logVerboseLevel the --log-verbose level, for LogSettings
+     */
+    InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
+                         IntSupplier logVerboseLevel) {
+        this.service = service;
+        this.executor = executor;
+        this.openStreams = openStreams;
+        this.metadata = new HealthAndMetadataRpcs(service);
+        this.infer = new ModelInferRpc(service, executor);
+        this.statistics = new StatisticsRpc(service);
+        this.repository = new RepositoryRpcs(service);
+        this.settings = new SettingsRpcs(service, logVerboseLevel);
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> observer) {
+        UnaryCalls.answer(observer, metadata::serverLive);
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
+        UnaryCalls.answer(observer, metadata::serverReady);
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
+        UnaryCalls.answer(observer, () -> metadata.modelReady(request.getName(), request.getVersion()));
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
+        UnaryCalls.answer(observer, metadata::serverMetadata);
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
+        UnaryCalls.answer(observer, () -> metadata.modelMetadata(request.getName(), request.getVersion()));
+    }
+
+    @Override
+    public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
+        UnaryCalls.answer(observer, () -> metadata.modelConfig(request.getName(), request.getVersion()));
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+        infer.infer(request, observer);
+    }
+
+    @Override
+    public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
+        return new InferStream(service, observer, executor, openStreams);
+    }
+
+    @Override
+    public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> observer) {
+        UnaryCalls.answer(observer, () -> statistics.statistics(request.getName(), request.getVersion()));
+    }
+
+    @Override
+    public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> observer) {
+        UnaryCalls.answer(observer, () -> repository.index(request.getRepositoryName(), request.getReady()));
+    }
+
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+                                    StreamObserver<RepositoryModelLoadResponse> observer) {
+        UnaryCalls.answer(observer, () -> repository.load(request.getRepositoryName()));
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+                                      StreamObserver<RepositoryModelUnloadResponse> observer) {
+        UnaryCalls.answer(observer, () -> repository.unload(request.getRepositoryName()));
+    }
+
+    @Override
+    public void systemSharedMemoryStatus(SystemSharedMemoryStatusRequest request,
+                                         StreamObserver<SystemSharedMemoryStatusResponse> observer) {
+        UnaryCalls.answer(observer, () -> sharedMemory.systemStatus(request.getName()));
+    }
+
+    @Override
+    public void systemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request,
+                                           StreamObserver<SystemSharedMemoryRegisterResponse> observer) {
+        UnaryCalls.answer(observer, () -> sharedMemory.systemRegister(request.getName()));
+    }
+
+    @Override
+    public void systemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request,
+                                             StreamObserver<SystemSharedMemoryUnregisterResponse> observer) {
+        UnaryCalls.answer(observer, sharedMemory::systemUnregister);
+    }
+
+    @Override
+    public void cudaSharedMemoryStatus(CudaSharedMemoryStatusRequest request,
+                                       StreamObserver<CudaSharedMemoryStatusResponse> observer) {
+        UnaryCalls.answer(observer, () -> sharedMemory.cudaStatus(request.getName()));
+    }
+
+    @Override
+    public void cudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest request,
+                                         StreamObserver<CudaSharedMemoryRegisterResponse> observer) {
+        UnaryCalls.answer(observer, () -> sharedMemory.cudaRegister(request.getName()));
+    }
+
+    @Override
+    public void cudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest request,
+                                           StreamObserver<CudaSharedMemoryUnregisterResponse> observer) {
+        UnaryCalls.answer(observer, sharedMemory::cudaUnregister);
+    }
+
+    @Override
+    public void traceSetting(TraceSettingRequest request, StreamObserver<TraceSettingResponse> observer) {
+        UnaryCalls.answer(observer, () -> settings.traceSetting(request));
+    }
+
+    @Override
+    public void logSettings(LogSettingsRequest request, StreamObserver<LogSettingsResponse> observer) {
+        UnaryCalls.answer(observer, () -> settings.logSettings(request));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.jepserve.grpc;
+
+import dev.jepserve.grpc.proto.ModelInferRequest;
+import dev.jepserve.grpc.proto.ModelInferResponse;
+import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.ServedModel;
+import dev.jepserve.inference.SingleResponseFuture;
+import dev.jepserve.inference.TritonCode;
+import dev.jepserve.inference.TritonException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.util.concurrent.Executor;
+
+/**
+ * The unary ModelInfer RPC: resolve the model (decoupled models are refused, as Triton does), decode, submit,
+ * and answer once the model's one response arrives. The answer is encoded on the gRPC executor, never on the
+ * model's thread; a client that cancels the call cancels the request.
+ */
+final class ModelInferRpc {
+    static final String DECOUPLED_REFUSED = "ModelInfer RPC doesn't support models with decoupled transaction policy";
+
+    private final InferenceService service;
+    private final Executor executor;
+
+    ModelInferRpc(InferenceService service, Executor executor) {
+        this.service = service;
+        this.executor = executor;
+    }
+
+    void infer(ModelInferRequest message, StreamObserver<ModelInferResponse> observer) {
+        SingleResponseFuture future;
+        try {
+            ServedModel model = service.model(message.getModelName(), message.getModelVersion());
+            if (model.isDecoupled()) {
+                throw new TritonException(TritonCode.UNSUPPORTED, DECOUPLED_REFUSED);
+            }
+            InferRequestReader.Decoded decoded = InferRequestReader.read(message, requestedVersion(message.getModelVersion(), model));
+            future = SingleResponseFuture.submit(model, decoded.request());
+        } catch (RuntimeException refused) {
+            observer.onError(GrpcStatuses.exception(refused));
+            return;
+        }
+        ((ServerCallStreamObserver<ModelInferResponse>) observer).setOnCancelHandler(() -> future.cancel(false));
+        future.whenCompleteAsync((response, failure) -> {
+            if (failure != null) {
+                observer.onError(GrpcStatuses.exception(failure));
+            } else {
+                observer.onNext(InferResponseWriter.response(response));
+                observer.onCompleted();
+            }
+        }, executor).exceptionally(lostCall -> null); // the call was cancelled meanwhile: nobody to tell
+    }
+
+    /** The version the client addressed (-1 when it left the choice to the server). */
+    static long requestedVersion(String version, ServedModel model) {
+        return version.isEmpty() ? -1 : model.version();
+    }
+}

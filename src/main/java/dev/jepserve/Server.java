@@ -90,7 +90,8 @@ public final class Server implements AutoCloseable {
                 metrics.customMetrics()::releaseOwner);
         StubProcessBackend stubs = new StubProcessBackend(
                 StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion()), callbacks, inProcess, timers);
-        ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs, IsolationChoice.Isolation.INPROCESS),
+        ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs,
+                IsolationChoice.Isolation.parse(options.pythonIsolation())),
                 versions, new ModelLoaderOptions(options.autoCompleteConfig(),
                         options.modelControl().configName()));
         ModelRepository repository = new ModelRepository(options.modelRepositories(), loader);

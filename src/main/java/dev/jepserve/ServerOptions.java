@@ -13,6 +13,7 @@ import java.util.List;
  * @param modelRepositories  --model-repository (repeatable)
  * @param python             --python / JEPSERVE_PYTHON: a venv directory or a python executable
  * @param pythonThreads      --python-threads: threads that run Python (they share one GIL)
+ * @param pythonIsolation    --python-isolation: "process" (a stub process per instance) or "inprocess"
  * @param serverId           --id, the name in server metadata
  * @param allowHttp          --allow-http
  * @param httpAddress        --http-address
@@ -45,6 +46,7 @@ public record ServerOptions(
         List<Path> modelRepositories,
         Path python,
         int pythonThreads,
+        String pythonIsolation,
         String serverId,
         boolean allowHttp,
         String httpAddress,

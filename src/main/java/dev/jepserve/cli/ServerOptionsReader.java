@@ -36,6 +36,7 @@ public final class ServerOptionsReader {
                 flags.texts("--model-repository").stream().map(Path::of).distinct().toList(),
                 pythonLocation.resolve(flags.text("--python")),
                 flags.integer("--python-threads"),
+                flags.text("--python-isolation"),
                 flags.text("--id"),
                 flags.bool("--allow-http"),
                 httpAddress,

@@ -205,6 +205,10 @@ public final class TritonFlags {
                     .label("PATH").defaultText("$JEPSERVE_PYTHON, else .venv").jepserveOnly(),
             implemented("--python-threads", INT, "1", "threads that run Python code; they share one GIL")
                     .jepserveOnly(),
+            implemented("--python-isolation", TEXT, "inprocess",
+                    "where model instances run: process (a stub process each) or inprocess (the server's "
+                            + "interpreter); a model's PYTHON_ISOLATION parameter overrides it")
+                    .choices("process", "inprocess").jepserveOnly(),
             implemented("--bench-floor-model", NONE, null,
                     "also serve jepserve_floor, add/sub computed in Java: the benchmark floor")
                     .defaultText("off").jepserveOnly());

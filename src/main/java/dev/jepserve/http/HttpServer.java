@@ -1,5 +1,9 @@
 package dev.jepserve.http;
 
+import dev.jepserve.http.transport.ActiveRequests;
+import dev.jepserve.http.transport.HttpServerInitializer;
+import dev.jepserve.http.transport.Router;
+
 import dev.jepserve.inference.InferenceService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

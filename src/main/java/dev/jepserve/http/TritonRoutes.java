@@ -1,5 +1,15 @@
 package dev.jepserve.http;
 
+import dev.jepserve.http.endpoints.HealthEndpoint;
+import dev.jepserve.http.endpoints.InferEndpoint;
+import dev.jepserve.http.endpoints.ModelConfigEndpoint;
+import dev.jepserve.http.endpoints.ModelMetadataEndpoint;
+import dev.jepserve.http.endpoints.ModelReadyEndpoint;
+import dev.jepserve.http.endpoints.ServerMetadataEndpoint;
+import dev.jepserve.http.endpoints.SharedMemoryEndpoints;
+import dev.jepserve.http.endpoints.StatisticsEndpoint;
+import dev.jepserve.http.transport.Router;
+
 import dev.jepserve.inference.InferenceService;
 import io.netty.handler.codec.http.HttpMethod;
 

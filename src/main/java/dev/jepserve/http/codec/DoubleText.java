@@ -1,5 +1,7 @@
 package dev.jepserve.http.codec;
 
+import dev.jepserve.inference.ShortestDecimal;
+
 /**
  * Writes a double as ASCII exactly as Jackson's fast double writer (and Double.toString from JDK 19 on) does:
  * the {@link ShortestDecimal} digits, laid out plainly for 10^-3 ≤ |v| &lt; 10^7 ({@code 0.001}, {@code 100.0})

@@ -210,20 +210,24 @@ public final class InferRequestDecoder {
         return shape;
     }
 
-    /** Product of the dims; a negative (over 2^63) or overflowing shape cannot match any data. */
+    /**
+     * {@link Tensor#elementCount}, once the shape is known to have one: a dim over 2^63 (read back negative) or a
+     * product past the long range cannot match any data, so it is the shape-mismatch error, as in Triton.
+     */
     private static long elementCount(long[] shape) {
-        long count = 1;
+        long room = Long.MAX_VALUE; // the largest product of the remaining dims that still fits
+        boolean zero = false;
         for (long dim : shape) {
-            if (dim < 0) {
+            if (dim < 0 || !zero && dim > room) {
                 throw TritonException.internal(JsonTensorData.SHAPE_MISMATCH);
             }
-            try {
-                count = Math.multiplyExact(count, dim);
-            } catch (ArithmeticException overflow) {
-                throw TritonException.internal(JsonTensorData.SHAPE_MISMATCH);
+            if (dim == 0) {
+                zero = true;
+            } else {
+                room /= dim;
             }
         }
-        return count;
+        return Tensor.elementCount(shape);
     }
 
     private static Map<String, RequestedOutput> parseOutputs(JsonNode root) {

@@ -8,6 +8,7 @@ import dev.jepserve.inference.TritonException;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -111,27 +112,30 @@ final class JsonTensorWriter {
         return at + text.length;
     }
 
-    /** Exactly {@code count} length-prefixed elements from the start of the buffer. */
+    /** The buffer must hold exactly {@code count} length-prefixed elements. */
     private static void writeStrings(JsonGenerator gen, Tensor tensor, ByteBuffer data, long count)
             throws IOException {
-        int offset = 0;
-        int end = data.limit();
-        byte[] scratch = new byte[0];
-        for (long e = 0; e < count; e++) {
-            if (end - offset < BytesElements.LENGTH_PREFIX) {
-                throw sizeMismatch(tensor);
-            }
-            long length = Integer.toUnsignedLong(data.getInt(offset));
-            offset += BytesElements.LENGTH_PREFIX;
-            if (length > end - offset) {
-                throw sizeMismatch(tensor);
-            }
-            if (scratch.length < length) {
-                scratch = new byte[(int) length];
-            }
-            data.get(offset, scratch, 0, (int) length);
-            gen.writeUTF8String(scratch, 0, (int) length);
-            offset += (int) length;
+        byte[][] scratch = {new byte[0]};
+        int written;
+        try {
+            written = BytesElements.forEach(data, (buffer, offset, length) -> {
+                if (scratch[0].length < length) {
+                    scratch[0] = new byte[length];
+                }
+                buffer.get(offset, scratch[0], 0, length);
+                try {
+                    gen.writeUTF8String(scratch[0], 0, length);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IllegalArgumentException malformed) {
+            throw sizeMismatch(tensor);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (written != count) {
+            throw sizeMismatch(tensor);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.jepserve.http.codec;
+package dev.jepserve.inference;
 
 /**
  * The decimal {@code significand · 10^exponent} that Java's Double.toString (from JDK 19 on; Jackson's fast
@@ -9,9 +9,10 @@ package dev.jepserve.http.codec;
  * the shortest candidate inside the interval is picked. Same results, no allocation: an instance holds the last
  * result and is reused for every element of a tensor.
  *
- * <p>The significand may carry trailing zeros; {@link DoubleText} drops them.
+ * <p>The one shortest-digits routine of the server: the HTTP codec lays the digits out as Java does (JSON
+ * tensor data), the config renderer as RapidJSON does (GET /config). The significand may carry trailing zeros.
  */
-final class ShortestDecimal {
+public final class ShortestDecimal {
     private static final int PRECISION = 53;                 // significand bits, the hidden one included
     private static final int Q_MIN = -1074;                  // the binary exponent of every subnormal
     private static final long C_MIN = 1L << (PRECISION - 1); // the smallest normal significand
@@ -22,7 +23,7 @@ final class ShortestDecimal {
     private int exponent;
 
     /** Computes the decimal of {@code |v|}; {@code v} must be finite and not zero. */
-    void of(double v) {
+    public void of(double v) {
         long bits = Double.doubleToRawLongBits(v) & Long.MAX_VALUE;
         int biasedExponent = (int) (bits >>> (PRECISION - 1));
         long fraction = bits & (C_MIN - 1);
@@ -46,11 +47,11 @@ final class ShortestDecimal {
         shortest(q, c, 0);
     }
 
-    long significand() {
+    public long significand() {
         return significand;
     }
 
-    int exponent() {
+    public int exponent() {
         return exponent;
     }
 

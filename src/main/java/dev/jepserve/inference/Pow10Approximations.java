@@ -1,4 +1,4 @@
-package dev.jepserve.http.codec;
+package dev.jepserve.inference;
 
 import java.math.BigInteger;
 

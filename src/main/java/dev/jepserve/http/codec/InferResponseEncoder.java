@@ -67,6 +67,25 @@ public final class InferResponseEncoder {
         }
     }
 
+    /** JSON text per byte of tensor data, roughly (an FP32 prints as up to 15 characters and a comma). */
+    private static final int JSON_BYTES_PER_DATA_BYTE = 4;
+    /** Deflating costs more per byte than writing JSON. */
+    private static final int COMPRESSED_WORK_FACTOR = 4;
+
+    /**
+     * Roughly how much work {@link #encode} has on this response, in bytes of output it writes: binary outputs at
+     * their size, JSON ones several times it, all of it again several times when compressed. Endpoints use it to
+     * decide whether encoding may stay on the event loop.
+     */
+    public static long workEstimate(InferenceResponse response, OutputEncoding encoding, ContentCoding coding) {
+        long work = 0;
+        for (Tensor tensor : response.outputs()) {
+            work += encoding.forOutput(tensor.name()).binary() ? tensor.byteSize()
+                    : (long) tensor.byteSize() * JSON_BYTES_PER_DATA_BYTE;
+        }
+        return coding == ContentCoding.IDENTITY ? work : work * COMPRESSED_WORK_FACTOR;
+    }
+
     private record EncodedOutput(Tensor tensor, boolean binary) {
     }
 

@@ -8,7 +8,7 @@ import dev.jepserve.http.transport.ContentCoding;
 import dev.jepserve.http.transport.Endpoint;
 import dev.jepserve.http.transport.EndpointRequest;
 import dev.jepserve.http.transport.HttpReplies;
-
+import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.ServedModel;
@@ -18,21 +18,22 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
 
 /**
  * {@code POST /v2/models/{m}[/versions/{v}]/infer}. On the event loop: resolve the model (decoupled models are
- * refused), inflate a compressed body, decode it, hand the request to the model. When the model's future
- * completes, come back to the event loop to encode the reply. Nothing here blocks.
+ * refused, 501 as in Triton) and check the content codings. Inflating and decoding the body, and later encoding
+ * the reply, run where {@link dev.jepserve.http.transport.OffloadExecutor} puts them: on the event loop when
+ * small, on the server's offload pool when large. Nothing here blocks.
  */
 public final class InferEndpoint implements Endpoint {
+    /** Inflating costs more per input byte than parsing: a compressed body counts this many times its size. */
+    private static final int COMPRESSED_WORK_FACTOR = 8;
+
     private final InferenceService service;
     private final InferRequestDecoder decoder;
     private final InferResponseEncoder encoder = new InferResponseEncoder();
@@ -49,7 +50,7 @@ public final class InferEndpoint implements Endpoint {
         String name = request.param("model");
         String version = request.param("version");
         ServedModel model = service.model(name, version);
-        if (model.config().getModelTransactionPolicy().getDecoupled()) {
+        if (model.isDecoupled()) {
             throw new TritonException(TritonCode.UNSUPPORTED,
                     "HTTP end point doesn't support models with decoupled transaction policy");
         }
@@ -63,66 +64,48 @@ public final class InferEndpoint implements Endpoint {
             return CompletableFuture.completedFuture(reply);
         }
         ContentCoding responseCoding = ContentCoding.forAcceptEncoding(headers.get(HttpHeaderNames.ACCEPT_ENCODING));
+        InferTarget target = new InferTarget(name, ModelVersion.requested(version), model.config());
+        String headerLength = headers.get(InferRequestDecoder.HEADER_LENGTH);
 
-        DecodedInferRequest decoded;
-        ByteBuf body = requestCoding.decompress(request.http().content(), maxInputSize, request.alloc());
+        // The dispatcher releases the request when handle returns; decoding may run later, on another thread.
+        ByteBuf content = request.http().content().retain();
+        long decodeWork = (long) content.readableBytes()
+                * (requestCoding == ContentCoding.IDENTITY ? 1 : COMPRESSED_WORK_FACTOR);
+        CompletableFuture<DecodedInferRequest> decoding = request.offload().run(decodeWork, request.eventLoop(),
+                () -> decode(requestCoding, content, request, target, headerLength));
+        decoding.whenComplete((decoded, failure) -> content.release());
+
+        boolean batching = model.config().getMaxBatchSize() > 0;
+        return decoding.thenCompose(decoded -> infer(model, decoded.request(), request).thenCompose(response -> {
+            long encodeWork = InferResponseEncoder.workEstimate(response, decoded.encoding(), responseCoding);
+            return request.offload().run(encodeWork, request.eventLoop(), () ->
+                    encoder.encode(response, decoded.encoding(), batching, responseCoding, request.alloc()));
+        }));
+    }
+
+    private DecodedInferRequest decode(ContentCoding coding, ByteBuf content, EndpointRequest request,
+                                       InferTarget target, String headerLength) {
+        ByteBuf body = coding.decompress(content, maxInputSize, request.alloc());
         try {
-            InferTarget target = new InferTarget(name, requestedVersion(version), model.config());
-            decoded = decoder.decode(target, body, headers.get(InferRequestDecoder.HEADER_LENGTH));
+            return decoder.decode(target, body, headerLength);
         } finally {
             body.release();
         }
+    }
 
+    /** Submits the request; a client that disconnects cancels it (the model sees is_cancelled()). */
+    private static CompletableFuture<InferenceResponse> infer(ServedModel model, InferenceRequest inferenceRequest,
+                                                              EndpointRequest request) {
         CompletableFuture<InferenceResponse> inference;
         try {
-            inference = model.infer(decoded.request());
+            inference = model.infer(inferenceRequest);
         } catch (RuntimeException failure) {
-            inference = CompletableFuture.failedFuture(failure);
+            return CompletableFuture.failedFuture(failure);
         }
-        // A client that disconnects cancels its request: the scheduler drops it, the model sees is_cancelled().
         CompletableFuture<InferenceResponse> cancellable = inference;
         GenericFutureListener<Future<Object>> cancelOnClose = closed -> cancellable.cancel(false);
         request.closed().addListener(cancelOnClose);
         inference.whenComplete((response, failure) -> request.closed().removeListener(cancelOnClose));
-
-        boolean batching = model.config().getMaxBatchSize() > 0;
-        CompletableFuture<FullHttpResponse> reply = new CompletableFuture<>();
-        inference.whenComplete((response, failure) -> completeOn(request.eventLoop(), reply, () -> failure != null
-                ? HttpReplies.error(failure)
-                : encoder.encode(response, decoded.encoding(), batching, responseCoding, request.alloc())));
-        return reply;
-    }
-
-    private static long requestedVersion(String version) {
-        if (version == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(version);
-        } catch (NumberFormatException e) {
-            throw TritonException.invalidArg("failed to get model version from specified version string '" + version
-                    + "' (details: " + e.getMessage() + "), version should be an integral value > 0");
-        }
-    }
-
-    /** Runs {@code work} on the event loop and completes {@code target} with its result or failure. */
-    private static void completeOn(EventExecutor loop, CompletableFuture<FullHttpResponse> target,
-                                   Supplier<FullHttpResponse> work) {
-        Runnable task = () -> {
-            try {
-                target.complete(work.get());
-            } catch (Throwable failure) {
-                target.completeExceptionally(failure);
-            }
-        };
-        if (loop.inEventLoop()) {
-            task.run();
-            return;
-        }
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException shuttingDown) {
-            target.completeExceptionally(shuttingDown);
-        }
+        return inference;
     }
 }

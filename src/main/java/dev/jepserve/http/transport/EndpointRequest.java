@@ -14,13 +14,15 @@ import java.util.Map;
  * @param http       the request; valid only until {@link Endpoint#handle} returns
  * @param pathParams named groups of the matched route, e.g. "model" and "version"; absent groups are missing
  * @param closed     completes when the client's connection closes (work done for it may then be dropped)
+ * @param offload    where large body work runs, off the event loop
  */
 public record EndpointRequest(
         FullHttpRequest http,
         Map<String, String> pathParams,
         EventExecutor eventLoop,
         ByteBufAllocator alloc,
-        Future<?> closed) {
+        Future<?> closed,
+        OffloadExecutor offload) {
 
     /** A captured path value, or null when the route's optional group did not match. */
     public String param(String name) {

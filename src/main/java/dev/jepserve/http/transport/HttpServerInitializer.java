@@ -15,12 +15,15 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     private final int maxInputSize;
     private final ActiveRequests active;
     private final ChannelGroup connections;
+    private final OffloadExecutor offload;
 
-    public HttpServerInitializer(Router router, int maxInputSize, ActiveRequests active, ChannelGroup connections) {
+    public HttpServerInitializer(Router router, int maxInputSize, ActiveRequests active, ChannelGroup connections,
+                                 OffloadExecutor offload) {
         this.router = router;
         this.maxInputSize = maxInputSize;
         this.active = active;
         this.connections = connections;
+        this.offload = offload;
     }
 
     @Override
@@ -29,6 +32,6 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("codec", new HttpServerCodec());
         pipeline.addLast("aggregator", new BoundedBodyAggregator(maxInputSize));
-        pipeline.addLast("dispatcher", new RequestDispatcher(router, active));
+        pipeline.addLast("dispatcher", new RequestDispatcher(router, active, offload));
     }
 }

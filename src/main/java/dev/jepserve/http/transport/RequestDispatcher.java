@@ -33,13 +33,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     private final Router router;
     private final ActiveRequests active;
+    private final OffloadExecutor offload;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
     private boolean closing;
 
-    RequestDispatcher(Router router, ActiveRequests active) {
+    RequestDispatcher(Router router, ActiveRequests active, OffloadExecutor offload) {
         this.router = router;
         this.active = active;
+        this.offload = offload;
     }
 
     @Override
@@ -90,7 +92,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (resolution instanceof Router.Matched matched) {
             return matched.endpoint().handle(
                     new EndpointRequest(request, matched.pathParams(), ctx.executor(), ctx.alloc(),
-                            ctx.channel().closeFuture()));
+                            ctx.channel().closeFuture(), offload));
         }
         if (resolution instanceof Router.MethodNotAllowed) {
             return CompletableFuture.completedFuture(HttpReplies.methodNotAllowed());

@@ -138,7 +138,7 @@ public final class InferResponseEncoder {
         gen.writeEndObject();
     }
 
-    private static void writeParameterValue(JsonGenerator gen, Object value) throws IOException {
+    static void writeParameterValue(JsonGenerator gen, Object value) throws IOException {
         if (value instanceof Boolean flag) {
             gen.writeBoolean(flag);
         } else if (value instanceof Double || value instanceof Float) {

@@ -59,6 +59,29 @@ final class JsonTensorWriter {
     }
 
     /**
+     * Writes the only element of a one-element tensor as the current JSON value of {@code gen}: a number, a
+     * boolean or (BYTES) a string.
+     */
+    static void writeSingle(JsonGenerator gen, Tensor tensor) throws IOException {
+        DataType type = tensor.dataType();
+        if (type == DataType.FP16 || type == DataType.BF16) {
+            throw TritonException.invalidArg("sending " + type.protocolName() + " data via JSON is not supported. "
+                    + "Please use the binary data format for output");
+        }
+        ByteBuffer data = tensor.data().order(ByteOrder.LITTLE_ENDIAN);
+        if (type == DataType.BYTES) {
+            writeStrings(gen, tensor, data, 1);
+            return;
+        }
+        if (data.limit() != type.byteSize()) {
+            throw sizeMismatch(tensor);
+        }
+        byte[] text = new byte[MAX_ELEMENT];
+        int end = putElement(type, data, 0, new DoubleText(), text, 0);
+        gen.writeRawValue(new String(text, 0, end, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /**
      * Bytes to reserve for what {@link #writeData} writes, so that a large body is not copied as it grows: the
      * upper bound for FP32, FP64 and BOOL, whose values mostly print near their longest; 0 for integers, which
      * may print far shorter than their longest, and for BYTES. Counted from the data, not the shape.

@@ -92,7 +92,8 @@ public record RequestParameters(
         return new RequestParameters(correlationId, flags, priority, timeout, binaryDataOutput, custom);
     }
 
-    private static Object customValue(String key, JsonNode value) {
+    /** A custom parameter value: String, Long, Boolean or Double; anything else is refused with Triton's text. */
+    static Object customValue(String key, JsonNode value) {
         if (value.isTextual()) {
             return value.textValue();
         }

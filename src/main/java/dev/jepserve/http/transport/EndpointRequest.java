@@ -15,6 +15,7 @@ import java.util.Map;
  * @param pathParams named groups of the matched route, e.g. "model" and "version"; absent groups are missing
  * @param closed     completes when the client's connection closes (work done for it may then be dropped)
  * @param offload    where large body work runs, off the event loop
+ * @param stream     for endpoints that write their reply in parts; unused by the others
  */
 public record EndpointRequest(
         FullHttpRequest http,
@@ -22,7 +23,8 @@ public record EndpointRequest(
         EventExecutor eventLoop,
         ByteBufAllocator alloc,
         Future<?> closed,
-        OffloadExecutor offload) {
+        OffloadExecutor offload,
+        ResponseStream stream) {
 
     /** A captured path value, or null when the route's optional group did not match. */
     public String param(String name) {

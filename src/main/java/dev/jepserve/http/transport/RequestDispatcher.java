@@ -69,7 +69,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         HttpVersion version = request.protocolVersion();
         CompletionStage<FullHttpResponse> reply;
         try {
-            reply = route(ctx, request);
+            reply = route(ctx, request, keepAlive, version);
         } catch (Throwable failure) {
             reply = CompletableFuture.completedFuture(HttpReplies.error(failure));
         } finally {
@@ -81,8 +81,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         reply.whenComplete((response, failure) -> deliver(ctx, response, failure, keepAlive, version));
     }
 
-    private CompletionStage<FullHttpResponse> route(ChannelHandlerContext ctx, FullHttpRequest request)
-            throws Exception {
+    private CompletionStage<FullHttpResponse> route(ChannelHandlerContext ctx, FullHttpRequest request,
+                                                    boolean keepAlive, HttpVersion version) throws Exception {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             return CompletableFuture.completedFuture(
@@ -92,7 +92,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (resolution instanceof Router.Matched matched) {
             return matched.endpoint().handle(
                     new EndpointRequest(request, matched.pathParams(), ctx.executor(), ctx.alloc(),
-                            ctx.channel().closeFuture(), offload));
+                            ctx.channel().closeFuture(), offload,
+                            new ResponseStream(ctx, keepAlive, version)));
         }
         if (resolution instanceof Router.MethodNotAllowed) {
             return CompletableFuture.completedFuture(HttpReplies.methodNotAllowed());
@@ -103,6 +104,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** Called on whichever thread completed the reply; moves the write onto the event loop. */
     private void deliver(ChannelHandlerContext ctx, FullHttpResponse response, Throwable failure,
                          boolean keepAlive, HttpVersion version) {
+        if (response == ResponseStream.WRITTEN && failure == null) {
+            runOnLoop(ctx, () -> finished(ctx, null, keepAlive));
+            return;
+        }
         FullHttpResponse reply;
         if (failure != null || response == null) {
             ReferenceCountUtil.release(response);
@@ -123,16 +128,36 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void runOnLoop(ChannelHandlerContext ctx, Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            active.end();
+        }
+    }
+
     private void write(ChannelHandlerContext ctx, FullHttpResponse reply, boolean keepAlive, HttpVersion version) {
         HttpUtil.setContentLength(reply, reply.content().readableBytes());
         HttpUtil.setKeepAlive(reply.headers(), version, keepAlive);
-        ChannelFuture written = ctx.writeAndFlush(reply);
+        finished(ctx, ctx.writeAndFlush(reply), keepAlive);
+    }
+
+    /** The reply is written (or, streamed, its end is): go on with the connection's next request. */
+    private void finished(ChannelHandlerContext ctx, ChannelFuture written, boolean keepAlive) {
         active.end();
         busy = false;
         if (!keepAlive) {
             closing = true;
             releaseWaiting();
-            written.addListener(ChannelFutureListener.CLOSE);
+            if (written != null) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
             return;
         }
         if (!waiting.isEmpty()) {

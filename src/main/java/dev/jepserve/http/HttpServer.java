@@ -4,7 +4,6 @@ import dev.jepserve.http.transport.ActiveRequests;
 import dev.jepserve.http.transport.HttpServerInitializer;
 import dev.jepserve.http.transport.OffloadExecutor;
 import dev.jepserve.http.transport.Router;
-
 import dev.jepserve.inference.InferenceService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -11,7 +11,6 @@ import dev.jepserve.http.endpoints.ServerMetadataEndpoint;
 import dev.jepserve.http.endpoints.SharedMemoryEndpoints;
 import dev.jepserve.http.endpoints.StatisticsEndpoint;
 import dev.jepserve.http.transport.Router;
-
 import dev.jepserve.inference.InferenceService;
 import io.netty.handler.codec.http.HttpMethod;
 

@@ -1,6 +1,5 @@
 package dev.jepserve.inference;
 
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The classification extension: an output replaced by a BYTES tensor of its top-k entries, each
+ * Triton's classification extension, for every front end (HTTP's {@code classification} output parameter,
+ * gRPC's alike): an output replaced by a BYTES tensor of its top-k entries, each
  * {@code "<value>:<index>"}, highest value first (ties keep index order), per batch entry when the model
  * batches. Values print like C++ {@code std::to_string}: integers as integers, floats with six decimals.
  * Labels (the output's {@code label_filename}) are not known here yet, so no {@code ":<label>"} suffix.
@@ -33,10 +33,7 @@ public final class Classification {
         }
         long[] shape = output.shape();
         long batch = batching && shape.length > 0 ? shape[0] : 0;
-        long perEntry = 1;
-        for (int i = batch == 0 ? 0 : 1; i < shape.length; i++) {
-            perEntry *= shape[i];
-        }
+        long perEntry = Tensor.elementCount(batch == 0 ? shape : Arrays.copyOfRange(shape, 1, shape.length));
         ByteBuffer data = output.data().order(ByteOrder.LITTLE_ENDIAN);
         long entryBytes = perEntry * type.byteSize();
         List<byte[]> classes = new ArrayList<>();

@@ -1,8 +1,7 @@
 package dev.jepserve.http.codec;
 
-import dev.jepserve.http.transport.ContentCoding;
-
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.jepserve.http.transport.ContentCoding;
 import dev.jepserve.inference.Classification;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.Tensor;

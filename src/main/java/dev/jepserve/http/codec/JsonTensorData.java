@@ -1,8 +1,8 @@
 package dev.jepserve.http.codec;
 
-import dev.jepserve.inference.BytesElements;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.jepserve.inference.BytesElements;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.TritonException;
 

@@ -1,7 +1,7 @@
 package dev.jepserve.http.codec;
 
-import dev.jepserve.inference.BytesElements;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.jepserve.inference.BytesElements;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonException;

@@ -1,8 +1,8 @@
 package dev.jepserve.http.codec;
 
-import dev.jepserve.inference.BytesElements;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInput;
+import dev.jepserve.inference.BytesElements;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.Tensor;

@@ -3,7 +3,6 @@ package dev.jepserve.http.endpoints;
 import dev.jepserve.http.transport.Endpoint;
 import dev.jepserve.http.transport.EndpointRequest;
 import dev.jepserve.http.transport.HttpReplies;
-
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 

@@ -1,10 +1,9 @@
 package dev.jepserve.http.endpoints;
 
+import dev.jepserve.config.ModelConfigJson;
 import dev.jepserve.http.transport.Endpoint;
 import dev.jepserve.http.transport.EndpointRequest;
 import dev.jepserve.http.transport.HttpReplies;
-
-import dev.jepserve.config.ModelConfigJson;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.ServedModel;
 import io.netty.handler.codec.http.FullHttpResponse;

@@ -1,14 +1,13 @@
 package dev.jepserve.http.endpoints;
 
-import dev.jepserve.http.codec.JsonSupport;
-import dev.jepserve.http.transport.Endpoint;
-import dev.jepserve.http.transport.EndpointRequest;
-import dev.jepserve.http.transport.HttpReplies;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInput;
 import dev.jepserve.config.proto.ModelOutput;
+import dev.jepserve.http.codec.JsonSupport;
+import dev.jepserve.http.transport.Endpoint;
+import dev.jepserve.http.transport.EndpointRequest;
+import dev.jepserve.http.transport.HttpReplies;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.ServedModel;

@@ -4,7 +4,6 @@ import dev.jepserve.http.codec.JsonSupport;
 import dev.jepserve.http.transport.Endpoint;
 import dev.jepserve.http.transport.EndpointRequest;
 import dev.jepserve.http.transport.HttpReplies;
-
 import dev.jepserve.inference.InferenceService;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;

@@ -1,11 +1,10 @@
 package dev.jepserve.http.endpoints;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jepserve.http.codec.JsonSupport;
 import dev.jepserve.http.transport.Endpoint;
 import dev.jepserve.http.transport.EndpointRequest;
 import dev.jepserve.http.transport.HttpReplies;
-
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.ModelStatistics;
 import dev.jepserve.inference.ServedModel;

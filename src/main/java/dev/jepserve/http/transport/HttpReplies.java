@@ -1,7 +1,6 @@
 package dev.jepserve.http.transport;
 
 import dev.jepserve.http.codec.JsonSupport;
-
 import dev.jepserve.inference.TritonException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

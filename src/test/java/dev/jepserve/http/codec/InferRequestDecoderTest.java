@@ -1,11 +1,10 @@
 package dev.jepserve.http.codec;
 
-import dev.jepserve.http.EchoModel;
-
-import dev.jepserve.inference.BytesElements;
 import dev.jepserve.config.proto.DataType;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInput;
+import dev.jepserve.http.EchoModel;
+import dev.jepserve.inference.BytesElements;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonCode;

@@ -2,7 +2,6 @@ package dev.jepserve.http.codec;
 
 import dev.jepserve.http.TrackingAllocator;
 import dev.jepserve.http.transport.ContentCoding;
-
 import dev.jepserve.inference.BytesElements;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.InferenceResponse;

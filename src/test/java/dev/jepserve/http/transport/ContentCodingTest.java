@@ -1,7 +1,6 @@
 package dev.jepserve.http.transport;
 
 import dev.jepserve.http.TrackingAllocator;
-
 import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
 import io.netty.buffer.ByteBuf;

@@ -2,7 +2,6 @@ package dev.jepserve.http.transport;
 
 import dev.jepserve.http.MetricsRoutes;
 import dev.jepserve.http.TritonRoutes;
-
 import io.netty.handler.codec.http.HttpMethod;
 import org.junit.jupiter.api.Test;
 

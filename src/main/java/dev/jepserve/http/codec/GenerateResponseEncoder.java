@@ -1,6 +1,7 @@
 package dev.jepserve.http.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.jepserve.http.transport.ContentCoding;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.Tensor;
 
@@ -50,13 +51,9 @@ public final class GenerateResponseEncoder {
         return out.toByteArray();
     }
 
-    /** Bytes of output data in the response: how much work encoding it is. */
+    /** Roughly how many bytes of JSON encoding writes, as {@link InferResponseEncoder#workEstimate} counts them. */
     public static long workEstimate(InferenceResponse response) {
-        long bytes = 0;
-        for (Tensor output : response.outputs()) {
-            bytes += output.byteSize();
-        }
-        return bytes;
+        return InferResponseEncoder.workEstimate(response, OutputEncoding.JSON, ContentCoding.IDENTITY);
     }
 
     private static void writeOutput(JsonGenerator gen, ByteArrayOutputStream out, Tensor tensor) throws IOException {

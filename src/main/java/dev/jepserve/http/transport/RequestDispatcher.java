@@ -26,7 +26,8 @@ import java.util.concurrent.RejectedExecutionException;
  * connection's event loop. While a request is being answered, later (pipelined) requests wait in a queue and
  * the channel stops reading, so a slow inference pushes back on its client instead of buffering without
  * bound. Sets Content-Length and the keep-alive headers on every reply, and closes after a reply when the
- * client asked for {@code Connection: close}.
+ * client asked for {@code Connection: close}. A streaming endpoint writes its reply itself through the
+ * request's {@link ResponseStream}; the dispatcher then only waits for its end before the next request.
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);

@@ -1,5 +1,7 @@
 package dev.jepserve.config;
 
+import dev.jepserve.inference.ShortestDecimal;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -98,7 +100,10 @@ final class JsonText {
         return isFloat ? Float.parseFloat(text) == (float) value : Double.parseDouble(text) == value;
     }
 
-    /** RapidJSON's Writer::WriteDouble: shortest digits, then its "prettify" layout (always a '.' or 'e'). */
+    /**
+     * RapidJSON's Writer::WriteDouble: shortest digits ({@link ShortestDecimal}, the digits the HTTP codec prints
+     * too), then RapidJSON's "prettify" layout (always a '.' or 'e').
+     */
     static String rapidJsonDouble(double value) {
         if (value == 0) {
             return (1 / value < 0) ? "-0.0" : "0.0";
@@ -108,10 +113,16 @@ final class JsonText {
             out.append('-');
             value = -value;
         }
-        BigDecimal shortest = new BigDecimal(Double.toString(value)).stripTrailingZeros();
-        String buffer = shortest.unscaledValue().toString();
+        ShortestDecimal shortest = new ShortestDecimal();
+        shortest.of(value);
+        long digits = shortest.significand();
+        int k = shortest.exponent();
+        while (digits % 10 == 0) {
+            digits /= 10;
+            k++;
+        }
+        String buffer = Long.toString(digits);
         int length = buffer.length();
-        int k = -shortest.scale();
         int kk = length + k;
         if (k >= 0 && kk <= 21) {
             out.append(buffer).append("0".repeat(k)).append(".0");

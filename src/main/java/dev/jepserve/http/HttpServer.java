@@ -1,5 +1,9 @@
 package dev.jepserve.http;
 
+import dev.jepserve.http.transport.ActiveRequests;
+import dev.jepserve.http.transport.HttpServerInitializer;
+import dev.jepserve.http.transport.OffloadExecutor;
+import dev.jepserve.http.transport.Router;
 import dev.jepserve.inference.InferenceService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -29,6 +33,8 @@ import java.util.function.Supplier;
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final long DEFAULT_STOP_TIMEOUT_MILLIS = 5_000;
+    /** Bodies waiting for an offload thread; each connection has at most one request in work at a time. */
+    private static final int OFFLOAD_QUEUE_CAPACITY = 1024;
 
     private final String name;
     private final HttpServerOptions options;
@@ -37,6 +43,7 @@ public final class HttpServer implements AutoCloseable {
 
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
+    private OffloadExecutor offload;
     private ChannelGroup connections;
     private Channel listener;
     private InetSocketAddress boundAddress;
@@ -75,8 +82,10 @@ public final class HttpServer implements AutoCloseable {
         acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("jepserve-" + name + "-accept"));
         workers = new NioEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("jepserve-" + name));
         connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
+        offload = new OffloadExecutor("jepserve-" + name + "-offload", options.offloadThreads(),
+                OFFLOAD_QUEUE_CAPACITY, options.inlineLimit());
         HttpServerInitializer initializer =
-                new HttpServerInitializer(router, options.maxInputSize(), active, connections);
+                new HttpServerInitializer(router, options.maxInputSize(), active, connections, offload);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
@@ -138,5 +147,6 @@ public final class HttpServer implements AutoCloseable {
         // Quiet period 0: nothing is left to run once connections are closed.
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        offload.shutdown();
     }
 }

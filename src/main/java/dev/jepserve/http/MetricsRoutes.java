@@ -1,5 +1,9 @@
 package dev.jepserve.http;
 
+import dev.jepserve.http.endpoints.MetricsEndpoint;
+import dev.jepserve.http.transport.Endpoint;
+import dev.jepserve.http.transport.HttpReplies;
+import dev.jepserve.http.transport.Router;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 

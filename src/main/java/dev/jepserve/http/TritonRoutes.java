@@ -1,12 +1,23 @@
 package dev.jepserve.http;
 
+import dev.jepserve.http.endpoints.GenerateEndpoint;
+import dev.jepserve.http.endpoints.GenerateStreamEndpoint;
+import dev.jepserve.http.endpoints.HealthEndpoint;
+import dev.jepserve.http.endpoints.InferEndpoint;
+import dev.jepserve.http.endpoints.ModelConfigEndpoint;
+import dev.jepserve.http.endpoints.ModelMetadataEndpoint;
+import dev.jepserve.http.endpoints.ModelReadyEndpoint;
+import dev.jepserve.http.endpoints.ServerMetadataEndpoint;
+import dev.jepserve.http.endpoints.SharedMemoryEndpoints;
+import dev.jepserve.http.endpoints.StatisticsEndpoint;
+import dev.jepserve.http.transport.Router;
 import dev.jepserve.inference.InferenceService;
 import io.netty.handler.codec.http.HttpMethod;
 
 /**
  * Triton's HTTP/REST routes that jepserve serves. Model paths take an optional {@code /versions/<digits>}.
- * Shared-memory routes answer as a server with no regions. Routes not listed (repository, logging, trace,
- * generate) answer 404 for now; add them to {@link #builder} when they exist.
+ * Shared-memory routes answer as a server with no regions. Routes not listed (repository, logging, trace)
+ * answer 404 for now; add them to {@link #builder} when they exist.
  */
 public final class TritonRoutes {
     /** A model, optionally a version: path parameters "model" and "version". */
@@ -30,7 +41,9 @@ public final class TritonRoutes {
                 .pattern(HttpMethod.GET, MODEL + "/config", new ModelConfigEndpoint(service))
                 .exact(HttpMethod.GET, "/v2/models/stats", new StatisticsEndpoint(service))
                 .pattern(HttpMethod.GET, MODEL + "/stats", new StatisticsEndpoint(service))
-                .pattern(HttpMethod.POST, MODEL + "/infer", new InferEndpoint(service, maxInputSize));
+                .pattern(HttpMethod.POST, MODEL + "/infer", new InferEndpoint(service, maxInputSize))
+                .pattern(HttpMethod.POST, MODEL + "/generate", new GenerateEndpoint(service, maxInputSize))
+                .pattern(HttpMethod.POST, MODEL + "/generate_stream", new GenerateStreamEndpoint(service, maxInputSize));
         addSharedMemory(builder, "system", "/v2/systemsharedmemory");
         addSharedMemory(builder, "cuda", "/v2/cudasharedmemory");
         return builder;

@@ -1,2 +1,2 @@
-/** Triton's HTTP/REST protocol (and the metrics port) over Netty: bootstrap, routing, endpoints and wire codecs. */
+/** Triton's HTTP/REST protocol (and the metrics port) over Netty: the servers and their route tables. */
 package dev.jepserve.http;

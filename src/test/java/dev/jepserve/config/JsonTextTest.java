@@ -39,4 +39,12 @@ class JsonTextTest {
         assertThat(JsonText.doubleNumber(Double.NaN)).isEqualTo("\"NaN\"");
         assertThat(JsonText.floatNumber(Float.NEGATIVE_INFINITY)).isEqualTo("\"-Infinity\"");
     }
+
+    @Test
+    void rapidJsonDigitsAreTheShortestEvenWhereJava17DoubleToStringIsNot() {
+        // JDK 17 prints 2^-44 as 5.6843418860808015E-14 (one digit too many); RapidJSON writes the shortest.
+        assertThat(JsonText.rapidJsonDouble(Math.scalb(1.0, -44))).isEqualTo("5.684341886080802e-14");
+        assertThat(JsonText.rapidJsonDouble(-0.1)).isEqualTo("-0.1");
+        assertThat(JsonText.rapidJsonDouble(1e21)).isEqualTo("1e21");
+    }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * request parameters come back as response parameters, and the answer is produced on another thread.
  * An input named FAIL makes it fail with an INTERNAL error.
  */
-final class EchoModel implements ServedModel {
+public final class EchoModel implements ServedModel {
     private final dev.jepserve.inference.ModelStatistics statistics = new dev.jepserve.inference.ModelStatistics();
     private final String name;
     private final long version;
@@ -38,7 +38,7 @@ final class EchoModel implements ServedModel {
     }
 
     /** INPUT0/OUTPUT0 FP32 [4] and INPUT1/OUTPUT1 BYTES [-1]; batching up to 8. */
-    static ModelConfig config(String name, int maxBatchSize) {
+    public static ModelConfig config(String name, int maxBatchSize) {
         return ModelConfig.newBuilder()
                 .setName(name)
                 .setBackend("python")
@@ -50,7 +50,7 @@ final class EchoModel implements ServedModel {
                 .build();
     }
 
-    static ModelConfig decoupledConfig(String name) {
+    public static ModelConfig decoupledConfig(String name) {
         return config(name, 0).toBuilder()
                 .setModelTransactionPolicy(ModelTransactionPolicy.newBuilder().setDecoupled(true))
                 .build();

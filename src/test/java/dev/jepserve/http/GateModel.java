@@ -42,6 +42,11 @@ final class GateModel implements ServedModel {
         return next;
     }
 
+    /** The next request the model received, or null when none has arrived yet. */
+    Pending poll() {
+        return pending.poll();
+    }
+
     @Override
     public String name() {
         return name;

@@ -3,6 +3,7 @@ package dev.jepserve.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jepserve.config.ModelConfigJson;
+import dev.jepserve.http.codec.InferRequestDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

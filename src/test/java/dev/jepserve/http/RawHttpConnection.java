@@ -61,6 +61,28 @@ final class RawHttpConnection implements AutoCloseable {
         return new Reply(status, headers, in.readNBytes(length));
     }
 
+    /** Reads one reply with a chunked body, the chunks joined. */
+    Reply readChunked() throws IOException {
+        String statusLine = readLine();
+        if (statusLine == null) {
+            throw new IOException("connection closed before a reply");
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        Map<String, String> headers = new TreeMap<>();
+        String line;
+        while ((line = readLine()) != null && !line.isEmpty()) {
+            int colon = line.indexOf(':');
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int size = Integer.parseInt(readLine().trim(), 16); size > 0; size = Integer.parseInt(readLine().trim(), 16)) {
+            body.write(in.readNBytes(size));
+            readLine(); // the CRLF after the chunk
+        }
+        readLine(); // the empty trailer
+        return new Reply(status, headers, body.toByteArray());
+    }
+
     /** True when the server closed the connection (end of stream, nothing left to read). */
     boolean closedByServer() throws IOException {
         return in.read() == -1;

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Remembers every buffer it hands out, so tests can check that none is left unreleased. */
-final class TrackingAllocator extends AbstractByteBufAllocator {
+public final class TrackingAllocator extends AbstractByteBufAllocator {
     private final UnpooledByteBufAllocator delegate = new UnpooledByteBufAllocator(false);
     final List<ByteBuf> allocated = new ArrayList<>();
 
-    TrackingAllocator() {
+    public TrackingAllocator() {
         super(false);
     }
 
@@ -35,7 +35,7 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
         return false;
     }
 
-    long unreleased() {
+    public long unreleased() {
         return allocated.stream().filter(buffer -> buffer.refCnt() > 0).count();
     }
 }

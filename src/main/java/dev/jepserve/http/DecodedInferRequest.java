@@ -1,9 +1,0 @@
-package dev.jepserve.http;
-
-import dev.jepserve.inference.InferenceRequest;
-
-/**
- * A decoded /infer body: the protocol-free request for the model, plus how the reply must encode outputs.
- */
-public record DecodedInferRequest(InferenceRequest request, OutputEncoding encoding) {
-}

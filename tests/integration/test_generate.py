@@ -14,7 +14,7 @@ ADD_SUB_ANSWER = {"OUTPUT0": [1.5, 2.25, 5.0, 12.0], "OUTPUT1": [0.5, 1.75, 1.0,
 
 @pytest.fixture(scope="module")
 def server():
-    repository = make_repository(EXAMPLES / "add_sub", TEST_MODELS / "bytes_echo")
+    repository = make_repository(EXAMPLES / "add_sub", TEST_MODELS / "bytes_echo", EXAMPLES / "countdown")
     with JepServe([repository]) as running:
         yield running
 
@@ -90,3 +90,27 @@ def test_closing_a_stream_early_leaves_the_server_healthy(server):
     assert requests.get("http://%s/v2/health/live" % server.url).status_code == 200
     again = requests.post(url(server, "bytes_echo", "generate"), json={"TEXT": "y"})
     assert again.json()["UPPER"] == "Y"
+
+
+def test_generate_stream_on_a_decoupled_python_model_streams_every_response(server):
+    response = requests.post(url(server, "countdown", "generate_stream"), json={"N": 3}, stream=True)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    assert events(response) == [{"COUNT": n, "model_name": "countdown", "model_version": "1"} for n in (3, 2, 1)]
+
+
+def test_generate_on_a_decoupled_model_with_one_response_answers_it(server):
+    response = requests.post(url(server, "countdown", "generate"), json={"N": 1})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"COUNT": 1, "model_name": "countdown", "model_version": "1"}
+
+
+def test_generate_on_a_decoupled_model_with_several_responses_is_an_error(server):
+    response = requests.post(url(server, "countdown", "generate"), json={"N": 2})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"].startswith("generate expects model to produce exactly 1 response")
+
+
+def test_an_error_response_of_a_decoupled_python_model_is_an_event(server):
+    response = requests.post(url(server, "countdown", "generate_stream"), json={"N": -1}, stream=True)
+    assert events(response) == [{"error": "N must not be negative, got -1"}]

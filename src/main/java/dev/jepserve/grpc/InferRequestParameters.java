@@ -1,6 +1,7 @@
 package dev.jepserve.grpc;
 
 import dev.jepserve.grpc.proto.InferParameter;
+import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.TritonException;
 
 import java.util.Collections;
@@ -27,10 +28,6 @@ public record InferRequestParameters(
         boolean enableEmptyFinalResponse,
         Map<String, Object> custom) {
 
-    /** pb_utils / TRITONSERVER_REQUEST_FLAG_SEQUENCE_START. */
-    public static final long FLAG_SEQUENCE_START = 1;
-    /** pb_utils / TRITONSERVER_REQUEST_FLAG_SEQUENCE_END. */
-    public static final long FLAG_SEQUENCE_END = 2;
     /** The one {@code triton_} request parameter a client may send. */
     public static final String ENABLE_EMPTY_FINAL_RESPONSE = "triton_enable_empty_final_response";
 
@@ -57,12 +54,12 @@ public record InferRequestParameters(
                 };
                 case "sequence_start" -> {
                     if (bool(key, value)) {
-                        flags |= FLAG_SEQUENCE_START;
+                        flags |= InferenceRequest.FLAG_SEQUENCE_START;
                     }
                 }
                 case "sequence_end" -> {
                     if (bool(key, value)) {
-                        flags |= FLAG_SEQUENCE_END;
+                        flags |= InferenceRequest.FLAG_SEQUENCE_END;
                     }
                 }
                 case "priority" -> priority = switch (value.getParameterChoiceCase()) {

@@ -28,6 +28,11 @@ public record InferenceRequest(
         List<Tensor> inputs,
         List<String> requestedOutputs) {
 
+    /** Request flag (pb_utils / TRITONSERVER_REQUEST_FLAG_SEQUENCE_START), from the sequence_start parameter. */
+    public static final long FLAG_SEQUENCE_START = 1;
+    /** Request flag (pb_utils / TRITONSERVER_REQUEST_FLAG_SEQUENCE_END), from the sequence_end parameter. */
+    public static final long FLAG_SEQUENCE_END = 2;
+
     public InferenceRequest {
         parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
         inputs = List.copyOf(inputs);

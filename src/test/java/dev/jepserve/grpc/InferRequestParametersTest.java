@@ -52,8 +52,8 @@ class InferRequestParametersTest {
         map.put("triton_enable_empty_final_response", bool(true));
         InferRequestParameters parameters = InferRequestParameters.read(map);
         assertThat(parameters.correlationId()).isEqualTo(42L);
-        assertThat(parameters.flags()).isEqualTo(InferRequestParameters.FLAG_SEQUENCE_START
-                | InferRequestParameters.FLAG_SEQUENCE_END);
+        assertThat(parameters.flags()).isEqualTo(dev.jepserve.inference.InferenceRequest.FLAG_SEQUENCE_START
+                | dev.jepserve.inference.InferenceRequest.FLAG_SEQUENCE_END);
         assertThat(parameters.priority()).isEqualTo(3);
         assertThat(parameters.timeoutMicros()).isEqualTo(1500);
         assertThat(parameters.enableEmptyFinalResponse()).isTrue();

@@ -1,6 +1,7 @@
 package dev.jepserve.http.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.TritonException;
 
 import java.util.Collections;
@@ -27,10 +28,6 @@ public record RequestParameters(
         boolean binaryDataOutput,
         Map<String, Object> custom) {
 
-    /** pb_utils / TRITONSERVER_REQUEST_FLAG_SEQUENCE_START. */
-    public static final long FLAG_SEQUENCE_START = 1;
-    /** pb_utils / TRITONSERVER_REQUEST_FLAG_SEQUENCE_END. */
-    public static final long FLAG_SEQUENCE_END = 2;
 
     public static final RequestParameters NONE = new RequestParameters(0L, 0, 0, 0, false, Map.of());
 
@@ -68,12 +65,12 @@ public record RequestParameters(
                         : TritonJson.asString(value, "Unable to parse 'sequence_id'");
                 case "sequence_start" -> {
                     if (TritonJson.asBool(value, "Unable to parse 'sequence_start'")) {
-                        flags |= FLAG_SEQUENCE_START;
+                        flags |= InferenceRequest.FLAG_SEQUENCE_START;
                     }
                 }
                 case "sequence_end" -> {
                     if (TritonJson.asBool(value, "Unable to parse 'sequence_end'")) {
-                        flags |= FLAG_SEQUENCE_END;
+                        flags |= InferenceRequest.FLAG_SEQUENCE_END;
                     }
                 }
                 case "priority" -> priority = TritonJson.asUInt(value, "Unable to parse 'priority'");

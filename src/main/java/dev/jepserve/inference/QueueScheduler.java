@@ -77,10 +77,7 @@ public final class QueueScheduler implements Scheduler {
         boolean reject = queueTimeout > 0 && policy.rejectOnTimeout();
         long deadline = reject ? now + queueTimeout * 1000
                 : request.timeoutMicros() > 0 ? now + request.timeoutMicros() * 1000 : Long.MAX_VALUE;
-        ScheduledRequest[] self = new ScheduledRequest[1];
-        self[0] = new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer,
-                () -> finished(self[0]));
-        return self[0];
+        return new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer, this::finished);
     }
 
     /** A request got its final answer: it no longer counts for draining or deadlines. */

@@ -1,5 +1,7 @@
 package dev.jepserve.inference;
 
+import java.util.function.Consumer;
+
 /**
  * A request the scheduler accepted, from the queue until its final answer: its timing and deadline, the
  * sink its answers go to, and the accounting of its outcome. A model instance answers it through
@@ -17,7 +19,7 @@ public final class ScheduledRequest {
     private final boolean rejectAtDeadline;
     private final ResponseSink sink;
     private final InferenceObserver observer;
-    private final Runnable onFinished;
+    private final Consumer<ScheduledRequest> onFinished;
     private volatile boolean timedOut;
     private volatile boolean abandoned;
 
@@ -38,7 +40,8 @@ public final class ScheduledRequest {
      * @param onFinished    runs once, after the final answer was handed to the sink
      */
     ScheduledRequest(InferenceRequest request, int batchSize, long enqueuedNanos, long deadlineNanos,
-                     boolean rejectAtDeadline, ResponseSink sink, InferenceObserver observer, Runnable onFinished) {
+                     boolean rejectAtDeadline, ResponseSink sink, InferenceObserver observer,
+                     Consumer<ScheduledRequest> onFinished) {
         this.request = request;
         this.batchSize = batchSize;
         this.enqueuedNanos = enqueuedNanos;
@@ -147,7 +150,7 @@ public final class ScheduledRequest {
     private void finishIfFinal(boolean isFinal) {
         if (isFinal) {
             countIfComplete();
-            onFinished.run();
+            onFinished.accept(this);
         }
     }
 
@@ -203,6 +206,6 @@ public final class ScheduledRequest {
         }
         observer.failed(reason, now - enqueuedNanos);
         sink.fail(error, true);
-        onFinished.run();
+        onFinished.accept(this);
     }
 }

@@ -1,8 +1,8 @@
 package dev.jepserve.http.transport;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -12,12 +12,17 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Aggregates request bodies up to --http-max-input-size. A larger body is answered with Triton's 400 error
  * object (Netty's default is a bare 413) and the connection is closed, since the rest of the body is unread.
  * The same holds when the client announced the size and waits for {@code 100 Continue}.
  */
 final class BoundedBodyAggregator extends HttpObjectAggregator {
+    /** How long the rest of an oversized body is read before the connection closes. */
+    private static final long LINGER_SECONDS = 2;
+
     private final int maxInputSize;
 
     BoundedBodyAggregator(int maxInputSize) {
@@ -43,9 +48,23 @@ final class BoundedBodyAggregator extends HttpObjectAggregator {
         try {
             FullHttpResponse reply = HttpReplies.error(400, tooLargeMessage(oversized));
             reply.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(reply).addListener(written -> closeAfterLinger(ctx));
         } finally {
             ReferenceCountUtil.release(oversized);
+        }
+    }
+
+    /**
+     * Closes gently: the reply is out, our side of the connection is shut, and the rest of the client's body
+     * is still read (and dropped by the aggregator) for a moment. Closing at once would make the kernel reset
+     * the connection while the client is still sending, and the client would lose the reply.
+     */
+    private static void closeAfterLinger(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput();
+            ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        } else {
+            ctx.close();
         }
     }
 

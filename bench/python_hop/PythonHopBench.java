@@ -8,7 +8,12 @@ import dev.jepserve.inference.SingleResponseFuture;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
-import dev.jepserve.python.PythonModelInstance;
+import dev.jepserve.config.ModelConfigPreparer;
+import dev.jepserve.config.proto.ModelConfig;
+import dev.jepserve.inference.ModelBackend;
+import dev.jepserve.inference.ModelInstance;
+import dev.jepserve.python.InProcessPythonBackend;
+import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.PythonRuntime;
 
 import java.nio.ByteBuffer;
@@ -29,13 +34,14 @@ public final class PythonHopBench {
     public static void main(String[] args) {
         Path venv = Path.of(args[0]);
         Path model = Path.of(args[1]).resolve("add_sub");
+        PythonCallbacks callbacks = new PythonCallbacks();
         PythonRuntime python = PythonRuntime.start(new PythonEnvironmentProbe("4.3.1").probe(venv), 1,
-                new PythonLogSink(), null);
-        python.loadModule("bench", model.resolve("1/model.py"), model.resolve("1"), model, "add_sub", "1");
-        String config = "{\"output\":[{\"name\":\"OUTPUT0\",\"data_type\":\"TYPE_FP32\"},"
-                + "{\"name\":\"OUTPUT1\",\"data_type\":\"TYPE_FP32\"}]}";
-        PythonModelInstance instance = python.createInstance("bench", "add_sub_0", "add_sub", "1", model.resolve("1"),
-                Map.of("model_config", config), false);
+                new PythonLogSink(), null, callbacks);
+        // The example's instance, loaded by the in-process backend as the server loads it.
+        ModelConfig config = ModelConfigPreparer.prepare(model, "", false, partial -> partial);
+        InProcessPythonBackend backend = new InProcessPythonBackend(python, callbacks, owner -> { });
+        List<? extends ModelInstance> instances = backend.loadInstances(
+                new ModelBackend.VersionSource("add_sub", model, config, 1, model.resolve("1"))).instances();
         // Sums what Python reports for each execute(): building requests, the model, sending responses.
         AtomicLongArray phases = new AtomicLongArray(3);
         InferenceObserver timing = new InferenceObserver() {
@@ -63,7 +69,7 @@ public final class PythonHopBench {
             public void failed(FailureReason reason, long requestNanos) {
             }
         };
-        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(), timing,
+        QueueScheduler scheduler = new QueueScheduler(instances, BatchPolicy.oneRequestPerCall(), timing,
                 Executors.newSingleThreadScheduledExecutor());
         ByteBuffer data = ByteBuffer.allocateDirect(32).order(ByteOrder.LITTLE_ENDIAN);
         InferenceRequest request = new InferenceRequest("add_sub", -1, "", 0L, 0, 0, Map.of(),

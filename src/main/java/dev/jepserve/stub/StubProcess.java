@@ -120,8 +120,9 @@ final class StubProcess implements AutoCloseable {
         reader.start();
         // A backstop: a process that exited while something it started keeps the socket open (a forked
         // child) would otherwise never be reported. The reader normally sees the end first.
+        // (Run on the JDK's delay thread, not the common pool.)
         process.onExit().thenRunAsync(() -> died("the stub process exited with status " + process.exitValue()),
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, Runnable::run));
     }
 
     private void readLoop() {

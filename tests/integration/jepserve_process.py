@@ -90,7 +90,8 @@ class JepServe:
             try:
                 requests.get("http://%s/v2/health/live" % self.url, timeout=1)
                 return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # A read timeout is a busy machine (load 10 on 2 cores), not a failed start: ask again.
                 time.sleep(0.1)
         raise TimeoutError("jepserve did not start in %ss:\n%s" % (timeout, self.output))
 

@@ -1,12 +1,16 @@
 """Model instances in stub processes (PYTHON_ISOLATION=process): a crash takes down only its own stub, the
-server and other models keep serving, every request gets an answer; each model has its own sys.modules."""
+server and other models keep serving, every request gets an answer, the stub is restarted; each model has its
+own sys.modules."""
 
 import os
+import re
 import signal
+import threading
 import time
 
 import numpy as np
 import pytest
+import requests
 import tritonclient.grpc as grpcclient
 import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
@@ -42,9 +46,42 @@ def add_sub_works(client):
     return client.infer("add_sub", inputs).as_numpy("OUTPUT0").tolist() == [2.0] * 4
 
 
-def stub_pid(client):
-    text = client.infer("stub_crash", mode("pid")).as_numpy("TEXT")[0].decode()
+def stub_pid(client, model="stub_crash"):
+    text = client.infer(model, mode("pid")).as_numpy("TEXT")[0].decode()
     return int(text.split(":")[1])
+
+
+def alive(pid):
+    """Whether the process exists and is not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_until(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("not within %ss: %s" % (timeout, what))
+
+
+def restarted(client, model, old_pid, timeout=60):
+    """Waits until the model is ready again and answers from another process; returns the new pid."""
+    wait_until(lambda: client.is_model_ready(model), timeout, "%s ready again" % model)
+    new_pid = stub_pid(client, model)
+    assert new_pid != old_pid
+    return new_pid
+
+
+def restart_count(server, model, instance):
+    text = requests.get(server.metrics_url, timeout=5).text
+    found = re.search(r'^nv_jepserve_stub_restart_count\{instance="%s",model="%s",version="1"\} (\S+)$'
+                      % (instance, model), text, re.MULTILINE)
+    return float(found.group(1)) if found else None
 
 
 @pytest.mark.parametrize("how", ["exit", "segfault"])
@@ -63,17 +100,77 @@ def test_a_model_that_crashes_its_stub_leaves_the_server_serving(server, how):
         with pytest.raises(InferenceServerException) as raised:
             client.infer("stub_crash", mode("pid"))
         assert "is not at ready state" in str(raised.value) or "has no available versions" in str(raised.value)
+        # Then the stub is restarted (after 1 s) and serves again.
+        restarted(client, "stub_crash", pid)
+        assert client.is_server_ready()
 
 
-def test_a_stub_killed_from_outside_fails_its_request_in_flight_and_nothing_else(server):
+def test_a_stub_killed_with_kill_9_comes_back_with_initialize_run_again(server):
     with httpclient.InferenceServerClient(server.url) as client:
-        os.kill(stub_pid(client), signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while client.is_model_ready("stub_crash") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not client.is_model_ready("stub_crash")
+        pid = stub_pid(client)
+        assert server.output.count("stub_crash initialize in pid %d" % pid) == 1
+        assert restart_count(server, "stub_crash", "stub_crash_0_0") == 0
+        os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not client.is_model_ready("stub_crash"), 10, "stub_crash not ready")
         assert add_sub_works(client)
         assert client.is_model_ready("twin_a")
+        new_pid = restarted(client, "stub_crash", pid)
+        assert server.wait_for_output("stub_crash initialize in pid %d" % new_pid)
+        assert not alive(pid)
+        assert client.is_server_ready()
+        assert restart_count(server, "stub_crash", "stub_crash_0_0") == 1
+        stubs = [int(found) for found in re.findall(r"started stub process (\d+)", server.output)]
+    server.stop()
+    # No stub outlives the server, the restarted one included.
+    for each in stubs + [new_pid]:
+        wait_until(lambda: not alive(each), 10, "stub %d exited" % each)
+
+
+def test_a_hung_execute_is_answered_and_its_stub_restarted_while_others_serve():
+    repository = make_repository(TEST_MODELS / "stub_hang", EXAMPLES / "add_sub")
+    with JepServe([repository], extra_args=["--python-isolation", "process",
+                                            "--backend-config", "python,stub-timeout-seconds=2"]) as server:
+        with httpclient.InferenceServerClient(server.url, network_timeout=60) as client:
+            pid = stub_pid(client, "stub_hang")
+            answered = {}
+
+            def hang():
+                started = time.monotonic()
+                with httpclient.InferenceServerClient(server.url, network_timeout=60) as own:
+                    try:
+                        own.infer("stub_hang", mode("hang"))
+                        answered["error"] = None
+                    except InferenceServerException as e:
+                        answered["error"] = str(e)
+                answered["seconds"] = time.monotonic() - started
+
+            waiting = threading.Thread(target=hang)
+            waiting.start()
+            # add_sub, in a stub of its own, serves all along.
+            while waiting.is_alive():
+                assert add_sub_works(client)
+                time.sleep(0.1)
+            assert "Stub process 'stub_hang_0_0' is not healthy." in answered["error"]
+            assert answered["seconds"] < 10
+            assert "execute() made no progress for 2 s" in server.output
+            assert not alive(pid)
+            new_pid = restarted(client, "stub_hang", pid)
+            assert server.output.count("stub_hang initialize in pid") == 2
+            assert restart_count(server, "stub_hang", "stub_hang_0_0") == 1
+            assert restart_count(server, "add_sub", "add_sub_0_0") == 0
+
+            # A frozen stub answers no heartbeat: it is killed and restarted too.
+            os.kill(new_pid, signal.SIGSTOP)
+            try:
+                wait_until(lambda: not client.is_model_ready("stub_hang"), 15, "the frozen stub found")
+                third_pid = restarted(client, "stub_hang", new_pid)
+            finally:
+                if alive(new_pid):
+                    os.kill(new_pid, signal.SIGKILL)
+            assert "did not answer a heartbeat for 2 s" in server.output
+            assert restart_count(server, "stub_hang", "stub_hang_0_0") == 2
+            assert add_sub_works(client)
+    wait_until(lambda: not alive(third_pid), 10, "the last stub exited with the server")
 
 
 def test_each_model_in_its_own_stub_imports_its_own_utils_and_model(server):

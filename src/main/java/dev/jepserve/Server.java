@@ -22,6 +22,7 @@ import dev.jepserve.repository.ModelRepository;
 import dev.jepserve.repository.ModelTable;
 import dev.jepserve.repository.ModelVersionFactory;
 import dev.jepserve.repository.RepositoryInferenceService;
+import dev.jepserve.stub.StubHealthPolicy;
 import dev.jepserve.stub.StubLaunch;
 import dev.jepserve.stub.StubProcessBackend;
 import org.slf4j.Logger;
@@ -89,7 +90,9 @@ public final class Server implements AutoCloseable {
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
                 metrics.customMetrics()::releaseOwner);
         StubProcessBackend stubs = new StubProcessBackend(
-                StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion()), callbacks, inProcess, timers);
+                StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion()), callbacks, inProcess, timers,
+                StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts);
+        shutdown.onStop("stub health and restarts", remaining -> stubs.close());
         ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs,
                 IsolationChoice.Isolation.parse(options.pythonIsolation())),
                 versions, new ModelLoaderOptions(options.autoCompleteConfig(),

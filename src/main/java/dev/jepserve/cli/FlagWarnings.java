@@ -17,6 +17,8 @@ import java.util.Map;
 public final class FlagWarnings {
     private static final String NOT_YET = "not implemented yet";
     private static final String NO_EFFECT = "no effect here";
+    /** Python backend settings the stub processes use. */
+    private static final List<String> HONOURED_PYTHON_SETTINGS = List.of("stub-timeout-seconds");
 
     private FlagWarnings() {
     }
@@ -44,10 +46,14 @@ public final class FlagWarnings {
         add(byReason, kind + ", " + flag.reason(), shown(flag, value));
     }
 
-    /** Python settings are kept for later; other backends' settings cannot apply. */
+    /** Python settings stub processes honour give no warning; others are kept for later; other backends' cannot apply. */
     private static void backendConfig(List<String> entries, Map<String, List<String>> byReason) {
         for (String entry : entries) {
-            String backend = BackendConfig.Entry.parse(entry).backend();
+            BackendConfig.Entry parsed = BackendConfig.Entry.parse(entry);
+            String backend = parsed.backend();
+            if (backend.equals("python") && HONOURED_PYTHON_SETTINGS.contains(parsed.key())) {
+                continue;
+            }
             String reason = backend.equals("python")
                     ? NOT_YET + ", Python backend settings are kept for the planned stub processes and change "
                             + "nothing yet"

@@ -160,8 +160,8 @@ public final class TritonFlags {
                     "where backend libraries are found", NO_BACKEND_LIBRARIES).label("PATH"),
             notYet("--backend-config", TEXT, null,
                     "a backend setting such as python,shm-default-byte-size=N (kept in the server options)",
-                    "Python backend settings are kept for the planned stub processes and change nothing yet; "
-                            + "other backends do not exist here")
+                    "Python backend settings other than stub-timeout-seconds (stub processes honour it) are kept "
+                            + "and change nothing yet; other backends do not exist here")
                     .label("[BACKEND,]KEY=VALUE").asRepeatable(),
             // Repository agents
             noEffect("--repoagent-directory", TEXT, "/opt/tritonserver/repoagents",

@@ -22,6 +22,7 @@ final class BuiltinFamilies {
     final FamilyCollector cpuMemoryTotal;
     final FamilyCollector cpuMemoryUsed;
     final FamilyCollector firstResponse;
+    final FamilyCollector stubRestarts;
 
     BuiltinFamilies(FamilyCatalog catalog, MetricsOptions options) {
         requestSuccess = counter(catalog, "nv_inference_request_success",
@@ -52,6 +53,9 @@ final class BuiltinFamilies {
         cpuMemoryUsed = gauge(catalog, "nv_cpu_memory_used_bytes", "CPU used memory (RAM), in bytes");
         firstResponse = options.histogramLatencies() ? catalog.family("nv_inference_first_response_histogram_ms",
                 "Duration from request to first response in milliseconds", MetricKind.HISTOGRAM) : null;
+        // Not Triton's (it has no such family): named in its style, a counter without a _total suffix.
+        stubRestarts = counter(catalog, "nv_jepserve_stub_restart_count",
+                "Number of times the stub process of a model instance was restarted after it died or hung");
     }
 
     private static FamilyCollector counter(FamilyCatalog catalog, String name, String help) {

@@ -38,6 +38,11 @@ public final class MetricsRegistry {
         return new ModelMetrics(builtins, model, version);
     }
 
+    /** The restart counter of one stub-process model instance, at 0; close it when the instance unloads. */
+    public StubRestartSeries registerStubRestarts(String model, String version, String instance) {
+        return new StubRestartSeries(builtins.stubRestarts, model, version, instance);
+    }
+
     /**
      * The underlying registry, for extra simpleclient collectors (they are printed with the same rules, after
      * the families registered through this class within their type group).

@@ -10,15 +10,18 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One end of a stub's control connection: length-delimited protobuf messages over a Unix domain socket.
- * Writes from many threads are serialized; reads belong to one reader thread.
+ * Writes from many threads are serialized; reads belong to one reader thread. A heartbeat uses
+ * {@link #tryWrite}, so the watchdog never waits behind a writer stuck on a stub that stopped reading.
  */
 final class StubChannel implements AutoCloseable {
     private final SocketChannel socket;
     private final InputStream in;
     private final OutputStream out;
+    private final ReentrantLock writing = new ReentrantLock();
 
     StubChannel(SocketChannel socket) {
         this.socket = socket;
@@ -52,9 +55,32 @@ final class StubChannel implements AutoCloseable {
         }, 64 * 1024);
     }
 
-    synchronized void write(MessageLite message) throws IOException {
-        message.writeDelimitedTo(out);
-        out.flush();
+    void write(MessageLite message) throws IOException {
+        writing.lock();
+        try {
+            message.writeDelimitedTo(out);
+            out.flush();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * Writes the message unless another thread is writing right now.
+     *
+     * @return false when it was not written (busy), true when it was
+     */
+    boolean tryWrite(MessageLite message) throws IOException {
+        if (!writing.tryLock()) {
+            return false;
+        }
+        try {
+            message.writeDelimitedTo(out);
+            out.flush();
+            return true;
+        } finally {
+            writing.unlock();
+        }
     }
 
     /** The next message, or null when the other end closed the connection. */

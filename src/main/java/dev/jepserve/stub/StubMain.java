@@ -10,6 +10,7 @@ import dev.jepserve.python.PythonSetupException;
 import dev.jepserve.stub.proto.ExecutionDone;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.LoadInstance;
+import dev.jepserve.stub.proto.Pong;
 import dev.jepserve.stub.proto.Reply;
 import dev.jepserve.stub.proto.ToStub;
 
@@ -43,6 +44,7 @@ public final class StubMain {
     public static void main(String[] args) throws IOException {
         // The log layout prints the pid; set it before the first logger exists.
         System.setProperty("jepserve.pid", Long.toString(ProcessHandle.current().pid()));
+        exitWithParent();
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         StubChannel channel = new StubChannel(socket);
@@ -68,6 +70,9 @@ public final class StubMain {
                 case LOAD_INSTANCE -> reply(message.getCallId(), load(message.getLoadInstance()));
                 case EXECUTE -> execute(message);
                 case CANCELLED -> forwarder.markCancelled(message.getCancelled().getRequestHandlesList());
+                // Answered here, on the socket's reader thread: it never needs the GIL or the Python worker.
+                case PING -> forwarder.write(FromStub.newBuilder()
+                        .setPong(Pong.newBuilder().setSequence(message.getPing().getSequence())).build());
                 case FINALIZE -> {
                     String error = instanceKey == null ? null : python.finalizeInstance(instanceKey);
                     reply(message.getCallId(), error == null ? "" : error);
@@ -77,6 +82,27 @@ public final class StubMain {
                 }
             }
         }
+    }
+
+    /**
+     * A stub whose server is gone exits even when its reader thread is busy (an initialize() that never
+     * returns would otherwise keep it alive after the connection closed).
+     */
+    private static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> {
+            Thread watcher = new Thread(() -> {
+                while (parent.isAlive()) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                Runtime.getRuntime().halt(0);
+            }, "jepserve-stub-parent-watch");
+            watcher.setDaemon(true);
+            watcher.start();
+        });
     }
 
     /** Imports model.py and runs initialize(args); returns the error text, or "" on success. */

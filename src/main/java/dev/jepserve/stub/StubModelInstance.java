@@ -8,9 +8,9 @@ import dev.jepserve.inference.TritonException;
 import dev.jepserve.python.PythonBatchEncoder;
 import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.border.BorderJson;
+import dev.jepserve.python.border.ExecutionDoneMessage;
 import dev.jepserve.stub.proto.CancelledRequests;
 import dev.jepserve.stub.proto.Execute;
-import dev.jepserve.stub.proto.FinalizeInstance;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.ToStub;
 import org.slf4j.Logger;
@@ -22,32 +22,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A model instance whose TritonPythonModel lives in its own stub process. Batches and responses cross the
- * stub's socket as the same border messages the in-process mode uses; the server keeps the request handles.
- * When the stub dies, every request it still held is answered with Triton's "not healthy" error and the
- * instance reports itself unhealthy (the model is not ready).
+ * A model instance whose TritonPythonModel lives in a stub process. Batches and responses cross the stub's
+ * socket as the same border messages the in-process mode uses; the server keeps the request handles, so they
+ * outlive any one stub. The instance serves through whichever stub is attached (its {@link StubSupervisor}
+ * attaches a new one after a restart); without one, batches fail at once with Triton's "not healthy" error.
  */
-final class StubModelInstance implements ModelInstance, StubProcess.Listener {
+final class StubModelInstance implements ModelInstance {
     private static final Logger LOG = LoggerFactory.getLogger(StubModelInstance.class);
+    private static final long IDLE = -1;
 
     private final String name;
     private final String modelName;
     private final String version;
-    private final StubProcess stub;
     private final PythonCallbacks callbacks;
     /** Requests the stub may still answer, by handle (to fail them if it dies, and to push cancellations). */
     private final Map<Long, ScheduledRequest> open = new ConcurrentHashMap<>();
     private final Map<Long, Boolean> cancelledSent = new ConcurrentHashMap<>();
+    /** Batches whose execute() has not returned, by batch handle. */
     private final Map<Long, List<Long>> batches = new ConcurrentHashMap<>();
+    /** The serving stub; null while it is started or restarted. */
+    private volatile StubProcess stub;
+    /** When an outstanding batch last made progress (sent, a response, a return), for the hang rule. */
+    private volatile long lastProgressNanos = System.nanoTime();
 
-    StubModelInstance(String name, String modelName, String version, StubProcess stub, PythonCallbacks callbacks) {
+    StubModelInstance(String name, String modelName, String version, PythonCallbacks callbacks) {
         this.name = name;
         this.modelName = modelName;
         this.version = version;
-        this.stub = stub;
         this.callbacks = callbacks;
     }
 
@@ -56,14 +59,57 @@ final class StubModelInstance implements ModelInstance, StubProcess.Listener {
         return name;
     }
 
+    String modelName() {
+        return modelName;
+    }
+
+    String version() {
+        return version;
+    }
+
     boolean isHealthy() {
-        return stub.isAlive();
+        StubProcess current = stub;
+        return current != null && current.isAlive();
+    }
+
+    /** The serving stub, or null. */
+    StubProcess stub() {
+        return stub;
+    }
+
+    void attach(StubProcess fresh) {
+        stub = fresh;
+    }
+
+    /** Detaches the stub if it is the one serving; false when another one (or none) is. */
+    synchronized boolean detach(StubProcess gone) {
+        if (stub != gone || gone == null) {
+            return false;
+        }
+        stub = null;
+        return true;
+    }
+
+    /** Detaches whatever stub serves, and returns it (null when none). */
+    synchronized StubProcess detachAny() {
+        StubProcess current = stub;
+        stub = null;
+        return current;
+    }
+
+    /**
+     * When the oldest outstanding batch last made progress (System.nanoTime()), or -1 when no batch is
+     * outstanding. Progress is a batch sent, a response from the stub, or an execute() that returned.
+     */
+    long stalledSinceNanos() {
+        return batches.isEmpty() ? IDLE : lastProgressNanos;
     }
 
     @Override
     public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
         CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();
-        if (!stub.isAlive()) {
+        StubProcess current = stub;
+        if (current == null || !current.isAlive()) {
             batch.forEach(request -> request.fail(notHealthy(), true));
             returned.complete(ExecutionTimes.NONE);
             return returned;
@@ -73,6 +119,7 @@ final class StubModelInstance implements ModelInstance, StubProcess.Listener {
         for (int i = 0; i < batch.size(); i++) {
             open.put(encoded.requestHandles().get(i), batch.get(i));
         }
+        lastProgressNanos = System.nanoTime();
         batches.put(batchHandle, encoded.requestHandles());
         returned.whenComplete((times, error) -> {
             batches.remove(batchHandle);
@@ -83,16 +130,18 @@ final class StubModelInstance implements ModelInstance, StubProcess.Listener {
         for (ByteBuffer buffer : encoded.buffers()) {
             execute.addBuffers(ByteString.copyFrom(buffer.duplicate()));
         }
-        if (!stub.send(ToStub.newBuilder().setExecute(execute).build())) {
-            onDeath("the stub's connection is closed");
+        if (!current.send(ToStub.newBuilder().setExecute(execute).build())) {
+            // The stub died meanwhile; its death answers what it held, this answers the batch in any case.
+            failInFlight();
         }
         return returned;
     }
 
-    @Override
-    public void onMessage(FromStub message) {
+    /** A message from the serving stub (a response, or execute() returned). */
+    void onMessage(FromStub message) {
         switch (message.getKindCase()) {
             case RESPONSE -> {
+                lastProgressNanos = System.nanoTime();
                 List<ByteBuffer> buffers = new ArrayList<>();
                 for (ByteString bytes : message.getResponse().getBuffersList()) {
                     buffers.add(bytes.asReadOnlyByteBuffer());
@@ -100,6 +149,7 @@ final class StubModelInstance implements ModelInstance, StubProcess.Listener {
                 callbacks.send(message.getResponse().getMessageJson(), buffers);
             }
             case EXECUTION_DONE -> {
+                lastProgressNanos = System.nanoTime();
                 if (message.getExecutionDone().getRuntimeError().isEmpty()) {
                     callbacks.executionDone(message.getExecutionDone().getMessageJson());
                 } else {
@@ -111,17 +161,19 @@ final class StubModelInstance implements ModelInstance, StubProcess.Listener {
         }
     }
 
-    /** Answers every request the stub still held and frees the instance for the scheduler (which sees it fail fast). */
-    @Override
-    public void onDeath(String why) {
-        LOG.error("Stub process '{}' is not healthy: {}", name, why);
+    /**
+     * The stub is gone: answers every request it still held with Triton's "not healthy" error and frees the
+     * instance for the scheduler (whose next batches fail fast until a new stub is attached).
+     */
+    void failInFlight() {
         for (Map.Entry<Long, ScheduledRequest> entry : open.entrySet()) {
             entry.getValue().fail(notHealthy(), true);
         }
         for (Long batchHandle : batches.keySet()) {
-            callbacks.executionDone(new dev.jepserve.python.border.ExecutionDoneMessage(batchHandle, 0, 0, 0));
+            callbacks.executionDone(new ExecutionDoneMessage(batchHandle, 0, 0, 0));
         }
         open.clear();
+        cancelledSent.clear();
     }
 
     private TritonException notHealthy() {
@@ -130,6 +182,7 @@ final class StubModelInstance implements ModelInstance, StubProcess.Listener {
 
     /** Tells the stub which of its requests were cancelled since the last sweep (is_cancelled() turns true). */
     void pushCancellations() {
+        StubProcess current = stub;
         List<Long> newly = new ArrayList<>();
         for (Map.Entry<Long, ScheduledRequest> entry : open.entrySet()) {
             if (entry.getValue().isCancelled() && cancelledSent.putIfAbsent(entry.getKey(), true) == null) {
@@ -137,9 +190,13 @@ final class StubModelInstance implements ModelInstance, StubProcess.Listener {
             }
         }
         forgetFinished(new ArrayList<>(open.keySet()));
-        if (!newly.isEmpty()) {
-            stub.send(ToStub.newBuilder().setCancelled(CancelledRequests.newBuilder().addAllRequestHandles(newly))
-                    .build());
+        if (newly.isEmpty()) {
+            return;
+        }
+        // Never blocks the shared timer thread on a stub that stopped reading: try again next sweep.
+        if (current == null || !current.trySend(ToStub.newBuilder()
+                .setCancelled(CancelledRequests.newBuilder().addAllRequestHandles(newly)).build())) {
+            newly.forEach(cancelledSent::remove);
         }
     }
 
@@ -150,21 +207,6 @@ final class StubModelInstance implements ModelInstance, StubProcess.Listener {
                 open.remove(handle);
                 cancelledSent.remove(handle);
             }
-        }
-    }
-
-    /** Runs finalize() in the stub (its error is logged, as Triton does), then stops the process. */
-    void finalizeAndStop() {
-        try {
-            String error = stub.call(ToStub.newBuilder().setFinalize(FinalizeInstance.getDefaultInstance()))
-                    .get(30, TimeUnit.SECONDS).getError();
-            if (!error.isEmpty()) {
-                LOG.error("Failed to finalize model instance '{}': {}", name, error);
-            }
-        } catch (Exception e) {
-            LOG.warn("stub '{}' did not finalize cleanly: {}", name, e.getMessage());
-        } finally {
-            stub.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jepserve.stub;
 
 import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.Ping;
 import dev.jepserve.stub.proto.Reply;
 import dev.jepserve.stub.proto.ToStub;
 import org.slf4j.Logger;
@@ -24,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One running stub: the child process, its control connection and the thread that reads what it sends.
- * Messages other than replies go to the listener; when the connection ends (the stub exited, crashed or
- * was killed) the listener hears {@code onDeath} once.
+ * Messages other than replies and pongs go to the listener; when the connection ends (the stub exited,
+ * crashed or was killed) the listener hears {@code onDeath} once. It remembers when the stub was last heard
+ * from, for the watchdog.
  */
 final class StubProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StubProcess.class);
@@ -37,7 +39,8 @@ final class StubProcess implements AutoCloseable {
     interface Listener {
         void onMessage(FromStub message);
 
-        void onDeath(String why);
+        /** The stub is gone; {@code stub} says which one (a listener may outlive several). */
+        void onDeath(StubProcess stub, String why);
     }
 
     private final String instanceName;
@@ -48,6 +51,13 @@ final class StubProcess implements AutoCloseable {
     private final AtomicLong nextCall = new AtomicLong();
     private final AtomicBoolean dead = new AtomicBoolean();
     private volatile Listener listener;
+    /** System.nanoTime() of the last message from the stub (or of the connection). */
+    private volatile long lastHeardNanos = System.nanoTime();
+    /** Pings sent and the last one answered: one ping at a time, so pings never fill a silent stub's socket. */
+    private final AtomicLong pingsSent = new AtomicLong();
+    private volatile long lastPong;
+    /** Why the server killed the stub, reported as the reason of its death; null when it was not killed. */
+    private volatile String killedBecause;
 
     private StubProcess(String instanceName, Process process, StubChannel channel, Path socketDir) {
         this.instanceName = instanceName;
@@ -108,6 +118,11 @@ final class StubProcess implements AutoCloseable {
         Thread reader = new Thread(this::readLoop, "jepserve-stub-" + instanceName);
         reader.setDaemon(true);
         reader.start();
+        // A backstop: a process that exited while something it started keeps the socket open (a forked
+        // child) would otherwise never be reported. The reader normally sees the end first.
+        // (Run on the JDK's delay thread, not the common pool.)
+        process.onExit().thenRunAsync(() -> died("the stub process exited with status " + process.exitValue()),
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, Runnable::run));
     }
 
     private void readLoop() {
@@ -115,7 +130,10 @@ final class StubProcess implements AutoCloseable {
         try {
             FromStub message;
             while ((message = channel.read(FromStub.parser())) != null) {
-                if (message.hasReply()) {
+                lastHeardNanos = System.nanoTime();
+                if (message.hasPong()) {
+                    lastPong = message.getPong().getSequence();
+                } else if (message.hasReply()) {
                     CompletableFuture<Reply> call = calls.remove(message.getReply().getCallId());
                     if (call != null) {
                         call.complete(message.getReply());
@@ -130,20 +148,62 @@ final class StubProcess implements AutoCloseable {
             why = "a stub message could not be handled: " + e;
             LOG.error("stub '{}': {}", instanceName, why);
         }
-        died(why);
+        died(withExitStatus(why));
     }
 
-    private void died(String why) {
+    /** The reason, with the exit status once the process has gone (128 + n for signal n). */
+    private String withExitStatus(String why) {
+        try {
+            if (process.waitFor(1, TimeUnit.SECONDS)) {
+                return why + " (exit status " + process.exitValue() + ")";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return why;
+    }
+
+    private void died(String reason) {
         if (!dead.compareAndSet(false, true)) {
             return;
         }
+        String why = killedBecause != null ? killedBecause : reason;
         channel.close();
         calls.values().forEach(call -> call.completeExceptionally(new IOException(why)));
         calls.clear();
         Listener target = listener;
         if (target != null) {
-            target.onDeath(why);
+            target.onDeath(this, why);
         }
+    }
+
+    /** When the stub last sent anything (System.nanoTime()). */
+    long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    /**
+     * Sends a heartbeat unless the last one is still unanswered or another thread is writing (the watchdog
+     * must never block on a stub that stopped reading).
+     */
+    void ping() {
+        long sent = pingsSent.get();
+        if (lastPong != sent || dead.get()) {
+            return;
+        }
+        try {
+            if (channel.tryWrite(ToStub.newBuilder().setPing(Ping.newBuilder().setSequence(sent + 1)).build())) {
+                pingsSent.incrementAndGet();
+            }
+        } catch (IOException e) {
+            // the reader sees the broken connection and reports the death
+        }
+    }
+
+    /** Kills the process (SIGKILL; a stopped process too); its death is then reported with this reason. */
+    void kill(String because) {
+        killedBecause = because;
+        process.destroyForcibly();
     }
 
     boolean isAlive() {
@@ -172,6 +232,15 @@ final class StubProcess implements AutoCloseable {
         try {
             channel.write(message);
             return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Sends a one-way message unless another thread is writing; false when busy or gone. */
+    boolean trySend(ToStub message) {
+        try {
+            return channel.tryWrite(message);
         } catch (IOException e) {
             return false;
         }

@@ -8,25 +8,26 @@ import dev.jepserve.inference.TritonException;
 import dev.jepserve.python.InitializeArgs;
 import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.stub.proto.LoadInstance;
-import dev.jepserve.stub.proto.Reply;
-import dev.jepserve.stub.proto.ToStub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Python models in stub processes: one child process per instance, each with its own interpreter,
- * sys.modules and GIL. A model that crashes or exits takes only its stub down.
+ * sys.modules and GIL. A model that crashes, exits or hangs takes only its stub down; the stub is restarted.
  */
-public final class StubProcessBackend implements ModelBackend {
+public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StubProcessBackend.class);
     /** How often cancellations of running requests are pushed to the stubs. */
     private static final long CANCELLATION_SWEEP_MILLIS = 20;
@@ -35,17 +36,31 @@ public final class StubProcessBackend implements ModelBackend {
     private final PythonCallbacks callbacks;
     private final ModelBackend autoCompleter;
     private final ScheduledExecutorService timers;
+    private final StubHealthPolicy policy;
+    private final RestartCounter.Factory restartCounters;
+    /** Heartbeats and restart delays: never the shared timers, whose thread must not wait on a stub. */
+    private final ScheduledExecutorService healthTimer;
+    /** Starting a stub blocks for seconds: each restart gets a thread of its own. */
+    private final ExecutorService restarter;
 
     /**
-     * @param callbacks     resolves the request handles of every stub's responses
-     * @param autoCompleter runs auto_complete_config (in the server's interpreter, for now)
+     * @param callbacks       resolves the request handles of every stub's responses
+     * @param autoCompleter   runs auto_complete_config (in the server's interpreter, for now)
+     * @param timers          the server's timers (cancellation sweeps)
+     * @param policy          heartbeat timeout and restart delays
+     * @param restartCounters the restart counter of each instance
      */
     public StubProcessBackend(StubLaunch launch, PythonCallbacks callbacks, ModelBackend autoCompleter,
-                              ScheduledExecutorService timers) {
+                              ScheduledExecutorService timers, StubHealthPolicy policy,
+                              RestartCounter.Factory restartCounters) {
         this.launch = launch;
         this.callbacks = callbacks;
         this.autoCompleter = autoCompleter;
         this.timers = timers;
+        this.policy = policy;
+        this.restartCounters = restartCounters;
+        this.healthTimer = Executors.newSingleThreadScheduledExecutor(daemonThreads("jepserve-stub-health"));
+        this.restarter = Executors.newCachedThreadPool(daemonThreads("jepserve-stub-restart"));
     }
 
     @Override
@@ -62,7 +77,7 @@ public final class StubProcessBackend implements ModelBackend {
             throw TritonException.invalidArg("Python model file not found in '" + modelFile + "'");
         }
         String configJson = ModelConfigJson.toJson(config);
-        List<StubModelInstance> instances = new ArrayList<>();
+        List<StubSupervisor> supervisors = new ArrayList<>();
         try {
             for (ModelInstanceGroup group : config.getInstanceGroupList()) {
                 for (int i = 0; i < group.getCount(); i++) {
@@ -73,46 +88,58 @@ public final class StubProcessBackend implements ModelBackend {
                             .putAllArgs(InitializeArgs.of(configJson, group, instanceName, source.modelDir(), version,
                                     source.modelName()))
                             .setDecoupled(config.getModelTransactionPolicy().getDecoupled()).build();
-                    instances.add(startInstance(instanceName, source.modelName(), version, load));
+                    StubSupervisor supervisor = new StubSupervisor(
+                            new StubModelInstance(instanceName, source.modelName(), version, callbacks), load, launch,
+                            policy, restartCounters.open(source.modelName(), version, instanceName), healthTimer,
+                            restarter);
+                    supervisors.add(supervisor);
+                    supervisor.start();
                 }
             }
         } catch (TritonException e) {
-            instances.forEach(StubModelInstance::finalizeAndStop);
+            supervisors.forEach(StubSupervisor::stop);
             throw e;
         }
+        List<StubModelInstance> instances = supervisors.stream().map(StubSupervisor::instance).toList();
         ScheduledFuture<?> sweep = timers.scheduleAtFixedRate(
                 () -> instances.forEach(StubModelInstance::pushCancellations),
                 CANCELLATION_SWEEP_MILLIS, CANCELLATION_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        long pingMillis = TimeUnit.NANOSECONDS.toMillis(policy.pingIntervalNanos());
+        ScheduledFuture<?> watchdog = healthTimer.scheduleWithFixedDelay(() -> checkHealth(supervisors),
+                pingMillis, pingMillis, TimeUnit.MILLISECONDS);
         Runnable release = () -> {
             sweep.cancel(false);
-            instances.forEach(StubModelInstance::finalizeAndStop);
+            watchdog.cancel(false);
+            supervisors.forEach(StubSupervisor::stop);
         };
         return new LoadedInstances(instances, release,
                 () -> instances.stream().allMatch(StubModelInstance::isHealthy));
     }
 
-    private StubModelInstance startInstance(String instanceName, String modelName, String version, LoadInstance load) {
-        StubProcess stub;
-        try {
-            stub = StubProcess.start(instanceName, launch);
-        } catch (IOException e) {
-            throw TritonException.internal("Failed to preinitialize Python stub: " + e.getMessage());
+    /** A failing check must not end the schedule (a scheduled task that throws never runs again). */
+    private static void checkHealth(List<StubSupervisor> supervisors) {
+        for (StubSupervisor supervisor : supervisors) {
+            try {
+                supervisor.checkHealth();
+            } catch (RuntimeException e) {
+                LOG.error("stub health check of '{}' failed: {}", supervisor.instance().name(), e.toString());
+            }
         }
-        StubModelInstance instance = new StubModelInstance(instanceName, modelName, version, stub, callbacks);
-        stub.listen(instance);
-        Reply reply;
-        try {
-            reply = stub.call(ToStub.newBuilder().setLoadInstance(load)).get(launch.startTimeoutSeconds(),
-                    TimeUnit.SECONDS);
-        } catch (Exception e) {
-            stub.close();
-            throw TritonException.internal("Stub process '" + instanceName + "' is not healthy.");
-        }
-        if (!reply.getError().isEmpty()) {
-            stub.close();
-            throw TritonException.invalidArg(reply.getError());
-        }
-        LOG.info("started stub process {} for model instance '{}'", stub.pid(), instanceName);
-        return instance;
+    }
+
+    /** Stops the health timer and restart threads; call after every model unloaded. */
+    @Override
+    public void close() {
+        healthTimer.shutdownNow();
+        restarter.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

@@ -48,6 +48,7 @@ class FlagWarningsTest {
     @Test
     void pythonBackendSettingsAreKeptOthersHaveNoEffect() {
         assertThat(warnings("--model-repository=r", "--backend-config=python,shm-default-byte-size=1048576",
+                "--backend-config=python,stub-timeout-seconds=5",
                 "--backend-config=tensorrt,coalesce-request-input=true"))
                 .containsExactly(
                         "--backend-config=python,shm-default-byte-size=1048576: not implemented yet, Python backend "

@@ -83,33 +83,45 @@ final class StubProcess implements AutoCloseable {
                 launch.python().toString(), launch.jepVersion()));
         // The stub's output (model prints, its log lines) goes where the server's goes.
         Process process = new ProcessBuilder(command).inheritIO().start();
-        CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
-            try {
-                return server.accept();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        process.onExit().thenRun(() -> accepted.completeExceptionally(
-                new IOException("the stub exited with status " + process.exitValue() + " before connecting")));
         try {
-            SocketChannel socket = accepted.get(launch.startTimeoutSeconds(), TimeUnit.SECONDS);
+            SocketChannel socket = awaitConnection(server, process, launch.startTimeoutSeconds());
             return new StubProcess(instanceName, process, new StubChannel(socket), socketDir);
-        } catch (Exception e) {
+        } catch (IOException e) {
             process.destroyForcibly();
-            throw new IOException("stub for '" + instanceName + "' did not start: " + rootMessage(e));
+            throw new IOException("stub for '" + instanceName + "' did not start: " + e.getMessage());
         } finally {
             server.close();
             Files.deleteIfExists(socketPath);
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
+    /**
+     * Waits on the caller's thread (no pool) for the stub to connect, giving up when it exits first or the
+     * timeout passes.
+     */
+    private static SocketChannel awaitConnection(ServerSocketChannel server, Process process, long timeoutSeconds)
+            throws IOException {
+        server.configureBlocking(false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            SocketChannel socket = server.accept();
+            if (socket != null) {
+                socket.configureBlocking(true);
+                return socket;
+            }
+            if (!process.isAlive()) {
+                throw new IOException("the stub exited with status " + process.exitValue() + " before connecting");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the stub did not connect within " + timeoutSeconds + " s");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the stub to connect");
+            }
         }
-        return String.valueOf(cause.getMessage());
     }
 
     /** Starts reading; everything but replies goes to the listener. */

@@ -1,8 +1,10 @@
 """Calls the custom_metrics model, checks its outputs, then checks that its counter is on /metrics.
 
-Expects the server on localhost: HTTP on 8000, metrics on 8002 (tritonserver's defaults).
+Usage: python examples/custom_metrics/client.py [--url localhost:8000] [--metrics-url http://localhost:8002/metrics]
+(tritonserver's default ports).
 """
 
+import argparse
 import sys
 
 import numpy as np
@@ -10,7 +12,6 @@ import requests
 import tritonclient.http as httpclient
 
 MODEL = "custom_metrics"
-METRICS_URL = "http://localhost:8002/metrics"
 EXPECTED_LINES = [
     "# HELP requests_process_latency_ns Cumulative time spent processing requests",
     "# TYPE requests_process_latency_ns counter",
@@ -34,8 +35,8 @@ def check_inference(client):
         sys.exit(1)
 
 
-def check_metrics():
-    reply = requests.get(METRICS_URL)
+def check_metrics(metrics_url):
+    reply = requests.get(metrics_url)
     reply.raise_for_status()
     for line in EXPECTED_LINES:
         if line not in reply.text:
@@ -44,8 +45,16 @@ def check_metrics():
         print("custom_metrics example: found pattern '{}' in metrics".format(line))
 
 
-if __name__ == "__main__":
-    with httpclient.InferenceServerClient("localhost:8000") as client:
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="localhost:8000", help="server HTTP address (host:port)")
+    parser.add_argument("--metrics-url", default="http://localhost:8002/metrics", help="the metrics endpoint")
+    arguments = parser.parse_args()
+    with httpclient.InferenceServerClient(arguments.url) as client:
         check_inference(client)
-    check_metrics()
+    check_metrics(arguments.metrics_url)
     print("PASS: custom_metrics")
+
+
+if __name__ == "__main__":
+    main()

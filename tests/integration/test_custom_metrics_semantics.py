@@ -15,10 +15,11 @@ from jepserve_process import TEST_MODELS, JepServe, make_repository
 MODEL = "custom_metrics_semantics"
 
 
-@pytest.fixture(scope="module")
-def server():
+@pytest.fixture(scope="module", params=["inprocess", "process"])
+def server(request):
+    """The same suite in both isolation modes: in a stub, metrics cross to the server's registry."""
     repository = make_repository(TEST_MODELS / MODEL)
-    with JepServe([repository]) as running:
+    with JepServe([repository], extra_args=["--python-isolation", request.param]) as running:
         yield running
 
 

@@ -24,6 +24,7 @@ import dev.jepserve.repository.ModelVersionFactory;
 import dev.jepserve.repository.RepositoryInferenceService;
 import dev.jepserve.stub.StubHealthPolicy;
 import dev.jepserve.stub.StubLaunch;
+import dev.jepserve.stub.StubMetricsHub;
 import dev.jepserve.stub.StubProcessBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +52,17 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** The longest a scrape waits for stub processes to send their queued metric updates. */
+    private static final long SCRAPE_FLUSH_MILLIS = 200;
+
     private final ServerOptions options;
     private final ShutdownSequence shutdown;
     private final AtomicBoolean serving = new AtomicBoolean(false);
     private final AtomicBoolean closed = new AtomicBoolean(false);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final MetricsRegistry metrics;
+    /** Custom metrics of stub processes: flushed into the registry before each scrape. */
+    private final StubMetricsHub stubMetrics;
     private final InferenceService service;
 
     private Server(ServerOptions options, ShutdownSequence shutdown) {
@@ -79,6 +85,7 @@ public final class Server implements AutoCloseable {
             cpuPoller.start();
             shutdown.onStop("CPU metrics poller", remaining -> cpuPoller.close());
         }
+        stubMetrics = new StubMetricsHub(metrics.customMetrics());
         startMetricsEndpoint();
 
         PythonCallbacks callbacks = new PythonCallbacks();
@@ -91,7 +98,8 @@ public final class Server implements AutoCloseable {
                 metrics.customMetrics()::releaseOwner);
         StubProcessBackend stubs = new StubProcessBackend(
                 StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion()), callbacks, inProcess, timers,
-                StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts);
+                StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
+                stubMetrics);
         shutdown.onStop("stub health and restarts", remaining -> stubs.close());
         ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs,
                 IsolationChoice.Isolation.parse(options.pythonIsolation())),
@@ -171,7 +179,7 @@ public final class Server implements AutoCloseable {
         if (!options.allowMetrics()) {
             return;
         }
-        HttpServer metricsHttp = HttpServer.forMetrics(metrics::scrape, new HttpServerOptions(
+        HttpServer metricsHttp = HttpServer.forMetrics(this::scrape, new HttpServerOptions(
                 options.metricsAddress(), options.metricsPort(), 1, HttpServerOptions.DEFAULT_MAX_INPUT_SIZE));
         try {
             InetSocketAddress bound = metricsHttp.start();
@@ -191,6 +199,16 @@ public final class Server implements AutoCloseable {
         return new GrpcServerOptions(options.grpcAddress(), options.grpcPort(), Math.max(1, grpc.inferThreadCount()),
                 new GrpcServerOptions.Keepalive(grpc.keepaliveTimeMs(), grpc.keepaliveTimeoutMs(),
                         grpc.keepalivePermitWithoutCalls(), grpc.http2MinRecvPingIntervalWithoutDataMs()));
+    }
+
+    /**
+     * The exposition text, after every stub sent the metric updates it still queued. This waits on the metrics
+     * port's own event loop (it serves nothing else); a responsive stub answers in well under a millisecond,
+     * and one that does not answer within the bound shows its earlier updates.
+     */
+    private String scrape() {
+        stubMetrics.flushAll(SCRAPE_FLUSH_MILLIS);
+        return metrics.scrape();
     }
 
     /** Blocks until {@link #close()} has finished. */

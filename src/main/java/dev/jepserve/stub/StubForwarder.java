@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StubForwarder implements BorderCallbacks {
     private final StubChannel channel;
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+    private final Object writeOrder = new Object();
+    private volatile StubMetricsLink metrics;
 
     StubForwarder(StubChannel channel) {
         this.channel = channel;
@@ -48,11 +50,34 @@ final class StubForwarder implements BorderCallbacks {
         cancelled.addAll(handles);
     }
 
+    /** Where queued custom-metric updates come from; they go out ahead of every message. */
+    void attachMetrics(StubMetricsLink link) {
+        this.metrics = link;
+    }
+
+    /**
+     * Sends a message, preceded by the metric updates queued so far (under one lock, so an update made before
+     * a response always reaches the server before that response).
+     */
     void write(FromStub message) {
         try {
-            channel.write(message);
+            synchronized (writeOrder) {
+                StubMetricsLink link = metrics;
+                FromStub updates = link == null ? null : link.drainUpdates();
+                if (updates != null) {
+                    channel.write(updates);
+                }
+                if (message != null) {
+                    channel.write(message);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("the server closed the stub's connection", e);
         }
+    }
+
+    /** Sends the queued metric updates now (the periodic flush, for updates made outside requests). */
+    void flushMetrics() {
+        write(null);
     }
 }

@@ -2,6 +2,7 @@ package dev.jepserve.stub;
 
 import com.google.protobuf.ByteString;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.metrics.RemoteMetrics;
 import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
@@ -10,6 +11,7 @@ import dev.jepserve.python.PythonSetupException;
 import dev.jepserve.stub.proto.ExecutionDone;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.LoadInstance;
+import dev.jepserve.stub.proto.MetricsFlushed;
 import dev.jepserve.stub.proto.Pong;
 import dev.jepserve.stub.proto.Reply;
 import dev.jepserve.stub.proto.ToStub;
@@ -22,6 +24,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -30,15 +34,41 @@ import java.util.concurrent.CompletionException;
  * Usage: {@code java -cp jepserve.jar dev.jepserve.stub.StubMain <socket> <python> <jep version>}.
  */
 public final class StubMain {
+    private static final long METRICS_FLUSH_MILLIS = 100;
+
     private final StubChannel channel;
     private final StubForwarder forwarder;
     private final PythonRuntime python;
-    private String instanceKey;
+    private final StubMetricsLink metrics;
+    /** Runs initialize and finalize, so the reader stays free for the server's answers to metric calls. */
+    private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "jepserve-stub-lifecycle");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile String instanceKey;
 
-    private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python) {
+    private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, StubMetricsLink metrics) {
         this.channel = channel;
         this.forwarder = forwarder;
         this.python = python;
+        this.metrics = metrics;
+    }
+
+    /** Updates made outside any request (a background thread's gauge) still reach the server promptly. */
+    private static void startMetricsFlush(StubForwarder forwarder) {
+        Thread flusher = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(METRICS_FLUSH_MILLIS);
+                    forwarder.flushMetrics();
+                } catch (InterruptedException | RuntimeException e) {
+                    return;
+                }
+            }
+        }, "jepserve-stub-metrics-flush");
+        flusher.setDaemon(true);
+        flusher.start();
     }
 
     public static void main(String[] args) throws IOException {
@@ -49,16 +79,19 @@ public final class StubMain {
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         StubChannel channel = new StubChannel(socket);
         StubForwarder forwarder = new StubForwarder(channel);
+        StubMetricsLink metrics = new StubMetricsLink(forwarder);
+        forwarder.attachMetrics(metrics);
         PythonRuntime python;
         try {
             PythonEnvironment environment = new PythonEnvironmentProbe(args[2]).probe(Path.of(args[1]));
-            python = PythonRuntime.start(environment, 1, new PythonLogSink(), null, forwarder);
+            python = PythonRuntime.start(environment, 1, new PythonLogSink(), new RemoteMetrics(metrics), forwarder);
         } catch (PythonSetupException e) {
             System.err.println("error: " + e.getMessage());
             Runtime.getRuntime().halt(3);
             return;
         }
-        new StubMain(channel, forwarder, python).serve();
+        startMetricsFlush(forwarder);
+        new StubMain(channel, forwarder, python, metrics).serve();
         // The server is gone (or told us to finish): no Python thread may keep the process alive.
         Runtime.getRuntime().halt(0);
     }
@@ -67,16 +100,26 @@ public final class StubMain {
         ToStub message;
         while ((message = channel.read(ToStub.parser())) != null) {
             switch (message.getKindCase()) {
-                case LOAD_INSTANCE -> reply(message.getCallId(), load(message.getLoadInstance()));
+                case LOAD_INSTANCE -> {
+                    long callId = message.getCallId();
+                    LoadInstance load = message.getLoadInstance();
+                    lifecycle.execute(() -> reply(callId, load(load)));
+                }
+                case METRIC_REPLY -> metrics.onReply(message.getMetricReply());
+                // The queued updates go out ahead of the acknowledgement (StubForwarder.write).
+                case FLUSH_METRICS -> forwarder.write(FromStub.newBuilder().setMetricsFlushed(MetricsFlushed.newBuilder()
+                        .setSequence(message.getFlushMetrics().getSequence())).build());
                 case EXECUTE -> execute(message);
                 case CANCELLED -> forwarder.markCancelled(message.getCancelled().getRequestHandlesList());
                 // Answered here, on the socket's reader thread: it never needs the GIL or the Python worker.
                 case PING -> forwarder.write(FromStub.newBuilder()
                         .setPong(Pong.newBuilder().setSequence(message.getPing().getSequence())).build());
                 case FINALIZE -> {
-                    String error = instanceKey == null ? null : python.finalizeInstance(instanceKey);
-                    reply(message.getCallId(), error == null ? "" : error);
-                    return;
+                    long callId = message.getCallId();
+                    lifecycle.execute(() -> {
+                        String error = instanceKey == null ? null : python.finalizeInstance(instanceKey);
+                        reply(callId, error == null ? "" : error);
+                    });
                 }
                 default -> {
                 }

@@ -33,6 +33,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     private static final long CANCELLATION_SWEEP_MILLIS = 20;
 
     private final StubLaunch launch;
+    /** Where the stubs' pb_utils.MetricFamily series live: the server's registry. */
+    private final StubMetricsHub customMetrics;
     private final PythonCallbacks callbacks;
     private final ModelBackend autoCompleter;
     private final ScheduledExecutorService timers;
@@ -52,7 +54,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
      */
     public StubProcessBackend(StubLaunch launch, PythonCallbacks callbacks, ModelBackend autoCompleter,
                               ScheduledExecutorService timers, StubHealthPolicy policy,
-                              RestartCounter.Factory restartCounters) {
+                              RestartCounter.Factory restartCounters, StubMetricsHub customMetrics) {
+        this.customMetrics = customMetrics;
         this.launch = launch;
         this.callbacks = callbacks;
         this.autoCompleter = autoCompleter;
@@ -91,7 +94,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
                     StubSupervisor supervisor = new StubSupervisor(
                             new StubModelInstance(instanceName, source.modelName(), version, callbacks), load, launch,
                             policy, restartCounters.open(source.modelName(), version, instanceName), healthTimer,
-                            restarter);
+                            restarter, customMetrics);
                     supervisors.add(supervisor);
                     supervisor.start();
                 }

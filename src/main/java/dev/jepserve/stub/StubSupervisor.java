@@ -32,6 +32,7 @@ final class StubSupervisor implements StubProcess.Listener {
     private final RestartCounter restarts;
     private final ScheduledExecutorService healthTimer;
     private final Executor restarter;
+    private final StubMetricsHub customMetrics;
     private final Object lock = new Object();
     private boolean stopped;
     private ScheduledFuture<?> pendingRestart;
@@ -40,7 +41,9 @@ final class StubSupervisor implements StubProcess.Listener {
     private long attachedAtNanos;
 
     StubSupervisor(StubModelInstance instance, LoadInstance load, StubLaunch launch, StubHealthPolicy policy,
-                   RestartCounter restarts, ScheduledExecutorService healthTimer, Executor restarter) {
+                   RestartCounter restarts, ScheduledExecutorService healthTimer, Executor restarter,
+                   StubMetricsHub customMetrics) {
+        this.customMetrics = customMetrics;
         this.instance = instance;
         this.load = load;
         this.launch = launch;
@@ -151,7 +154,7 @@ final class StubSupervisor implements StubProcess.Listener {
             starting = fresh;
         }
         try {
-            fresh.listen(this);
+            fresh.listen(customMetrics.attach(fresh, this));
             Reply reply;
             try {
                 reply = fresh.call(ToStub.newBuilder().setLoadInstance(load)).get(launch.startTimeoutSeconds(),

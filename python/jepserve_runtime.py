@@ -1,8 +1,9 @@
 """jepserve's Python-side glue: loads model.py files and runs TritonPythonModel methods for the Java server.
 
-The Java side (dev.jepserve.python) calls the functions below through Jep, always from one of its Python
-worker threads. Models never see this module. Data crosses as simple values: strings, ints, lists, numpy
-arrays viewing Java direct buffers (inputs) and bytes (outputs).
+The Java side (dev.jepserve.python, in the server or in a stub process) calls the functions below through Jep,
+always from one of its Python worker threads. Models never see this module. A batch arrives as a
+jepserve_border.BatchMessage (JSON) with its inputs as numpy arrays viewing Java memory; responses leave
+through jepserve_responses (ResponseMessages to the server's callbacks), from any thread.
 """
 
 import asyncio

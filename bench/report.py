@@ -135,12 +135,20 @@ def summary(results):
         out.append("| %s | %s |" % (name, " | ".join(cells)))
 
     out += ["", "## CPU during each run (% of one core; 200 % = both cores)", "",
-            "| series | client | payload | c | server CPU % | server CPU µs per request | client CPU % |",
-            "| --- | --- | --- | --: | --: | --: | --: |"]
+            "others = the machine's CPU time less the server's and the client's: other engineers' work on the"
+            " shared cores (and the bench's own sampler), the noise behind the run.", "",
+            "| series | client | payload | c | server CPU % | server CPU µs per request | client CPU % | others %"
+            " | load avg |",
+            "| --- | --- | --- | --: | --: | --: | --: | --: | --: |"]
     for (series, client, payload, c), r in runs.items():
         per_request = ("%.0f" % (r["server_cpu_percent"] * 1e4 / r["throughput"])) if "throughput" in r else "n/a"
-        out.append("| %s | %s | %s | %d | %s | %s | %s |" % (series, client, payload, c, r["server_cpu_percent"],
-                                                              per_request, r.get("client_cpu_percent", "n/a")))
+        others = "n/a"
+        if "machine_cpu_percent" in r:
+            others = "%.0f" % max(0.0, r["machine_cpu_percent"] - r["server_cpu_percent"]
+                                  - r.get("client_cpu_percent", 0))
+        out.append("| %s | %s | %s | %d | %s | %s | %s | %s | %s |" % (
+            series, client, payload, c, r["server_cpu_percent"], per_request, r.get("client_cpu_percent", "n/a"),
+            others, r.get("load_average_1m", "n/a")))
 
     out += ["", "## Custom-metric increment cost (inside `execute`, `metric.increment(1.0)`)", "",
             "| server | N per call | ns per increment (median of calls) | every call | empty loop, ns/iter |",

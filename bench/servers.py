@@ -150,8 +150,15 @@ def cpu_seconds(pids):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds():
+    """CPU time of the whole machine (all cores, every process) from /proc/stat: user+nice+system+irq+softirq+steal."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:3]) + sum(fields[5:8])) / os.sysconf("SC_CLK_TCK")
+
+
 class Sampler:
-    """Samples a server's tree RSS every 200 ms (VmRSS summed over its processes) and its CPU time."""
+    """Samples a server's tree RSS every 200 ms (VmRSS summed over its processes) and its CPU time, and the
+    machine's CPU time, so that what other processes (other engineers' builds) took during a run shows."""
 
     def __init__(self, server):
         self.server = server
@@ -160,6 +167,7 @@ class Sampler:
     def __enter__(self):
         self._stop = threading.Event()
         self._cpu0, self._t0 = cpu_seconds(self.server.pids()), time.monotonic()
+        self._machine0 = machine_busy_seconds()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
@@ -176,6 +184,8 @@ class Sampler:
             "rss_peak_mib": round(max(self.samples, default=0) / 1024, 1),
             "rss_mean_mib": round(sum(self.samples) / max(len(self.samples), 1) / 1024, 1),
             "server_cpu_percent": round(100 * (cpu_seconds(self.server.pids()) - self._cpu0) / elapsed, 1),
+            "machine_cpu_percent": round(100 * (machine_busy_seconds() - self._machine0) / elapsed, 1),
+            "load_average_1m": float(Path("/proc/loadavg").read_text().split()[0]),
         }
 
 

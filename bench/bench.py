@@ -1,4 +1,7 @@
-"""Runs every benchmark, one server at a time, and writes the results (bench/run.sh calls this).
+"""Runs every benchmark and writes the results (bench/run.sh calls this).
+
+jepserve and Triton run together and every perf_analyzer point is measured on jepserve, its floor and Triton
+back to back (the machine is shared: its load swings within minutes); MLServer runs alone afterwards.
 
   jepserve   perf_analyzer over HTTP (binary tensors) and over gRPC on custom_metrics (FP32[4]) and add_sub_4mb
              (FP32[1048576]), each followed at the same concurrency and protocol by the same load on
@@ -14,6 +17,7 @@ report can set this run's HTTP ratios beside the previous run's.
 Outputs: results/raw/ (every client's and server's output), results/results.json, results/summary.md.
 """
 
+import contextlib
 import json
 import os
 import platform
@@ -71,11 +75,10 @@ class Bench:
             server.address(protocol), "jepserve_floor" if floor else model, concurrency, tag, shapes=shapes,
             request_count=LARGE_REQUESTS if large else None, warmup=8 if large else 2000, protocol=protocol))
 
-    def streaming(self, server, series):
+    def streaming(self, server, series, c):
         """The decoupled add_sub_stream over gRPC streaming (perf_analyzer --async --streaming), 16 B."""
-        for c in CONCURRENCY:
-            self.record(server, series, STREAM_CLIENT, "16 B", c, lambda tag: load.perf_analyzer(
-                server.grpc_url, STREAM_MODEL, c, tag, warmup=2000, protocol="grpc", streaming=True))
+        self.record(server, series, STREAM_CLIENT, "16 B", c, lambda tag: load.perf_analyzer(
+            server.grpc_url, STREAM_MODEL, c, tag, warmup=2000, protocol="grpc", streaming=True))
 
     def wrk(self, server, series, payload):
         model, length = PAYLOADS[payload]
@@ -96,42 +99,48 @@ class Bench:
         load.perf_analyzer(server.grpc_url, STREAM_MODEL, 4, "%s-%s-warmup" % (server.name, STREAM_MODEL),
                            request_count=10000, protocol="grpc", streaming=True)
 
-    def jepserve_runs(self, server, payload):
-        # At each concurrency: HTTP then gRPC, each on the model and then on the floor, so that the machine's
-        # drift over a few minutes falls on the four alike.
+    def side_by_side(self, jep, triton, payload):
+        """Every perf_analyzer point of one payload, each measured on jepserve, its floor and Triton back to back
+        (HTTP, then gRPC), so that the shared machine's drift over minutes falls on the three alike."""
         for c in CONCURRENCY:
             for protocol in PROTOCOLS:
-                self.perf_analyzer(server, "jepserve", payload, c, protocol)
-                self.perf_analyzer(server, "floor", payload, c, protocol, floor=True)
+                self.perf_analyzer(jep, "jepserve", payload, c, protocol)
+                self.perf_analyzer(jep, "floor", payload, c, protocol, floor=True)
+                if triton:
+                    self.perf_analyzer(triton, "triton", payload, c, protocol)
         if payload == "16 B":
-            self.streaming(server, "jepserve")
-        self.wrk(server, "jepserve", payload)
+            for c in CONCURRENCY:
+                for series, server in (("jepserve", jep), ("triton", triton)):
+                    if server:
+                        self.streaming(server, series, c)
 
-    def run_jepserve(self, repo):
-        with servers.jepserve(repo) as server:
-            self.idle(server, "jepserve")
-            self.warm_up(server, "custom_metrics", "jepserve_floor")
+    def run_jepserve_and_triton(self, repo):
+        """jepserve and Triton up together (the idle one costs next to no CPU), the loads alternating."""
+        with servers.jepserve(repo) as jep, contextlib.ExitStack() as stack:
+            self.idle(jep, "jepserve")
+            triton = None
+            try:
+                triton = stack.enter_context(servers.triton(repo))
+                self.idle(triton, "triton")
+            except servers.ServerFailed as failure:
+                self.results["failures"]["triton"] = str(failure)
+                print("  Triton FAILED: %s" % failure, flush=True)
+            self.warm_up(jep, "custom_metrics", "jepserve_floor")
+            if triton:
+                self.warm_up(triton, "custom_metrics")
             # Small payloads first: the 4 MB runs' heap growth would show in the small runs' RSS and in the
             # metric measurement, which comes while the JVM is warm from the small runs.
-            self.jepserve_runs(server, "16 B")
-            self.results["metric_increment"]["jepserve"] = metric_increment.measure(server.url, 1_000_000, 7)
-            self.jepserve_runs(server, "4 MB")
+            self.side_by_side(jep, triton, "16 B")
+            self.results["metric_increment"]["jepserve"] = metric_increment.measure(jep.url, 1_000_000, 7)
+            if triton:
+                # Every increment is an IPC round trip here: N = 10,000 keeps a call to about a second.
+                self.results["metric_increment"]["triton"] = metric_increment.measure(triton.url, 10_000, 7)
+            self.wrk(jep, "jepserve", "16 B")
+            self.side_by_side(jep, triton, "4 MB")
+            self.wrk(jep, "jepserve", "4 MB")
             # Why MLServer is driven by wrk: perf_analyzer's JSON tensors are broken even against jepserve.
-            self.probe("perf_analyzer --input-tensor-format json against jepserve", server.url, "http",
+            self.probe("perf_analyzer --input-tensor-format json against jepserve", jep.url, "http",
                        "jepserve-json", "--input-tensor-format", "json", "--output-tensor-format", "json")
-
-    def run_triton(self, repo):
-        with servers.triton(repo) as server:
-            self.idle(server, "triton")
-            self.warm_up(server, "custom_metrics")
-            for payload in PAYLOADS:
-                for c in CONCURRENCY:
-                    for protocol in PROTOCOLS:
-                        self.perf_analyzer(server, "triton", payload, c, protocol)
-                if payload == "16 B":
-                    self.streaming(server, "triton")
-                    # Every increment is an IPC round trip here: N = 10,000 keeps a call to about a second.
-                    self.results["metric_increment"]["triton"] = metric_increment.measure(server.url, 10_000, 7)
 
     def run_mlserver(self):
         with servers.mlserver() as server:
@@ -145,7 +154,7 @@ class Bench:
     def run(self):
         RAW.mkdir(parents=True, exist_ok=True)
         repo = servers.model_repository()
-        for name, step in (("jepserve", lambda: self.run_jepserve(repo)), ("triton", lambda: self.run_triton(repo)),
+        for name, step in (("jepserve and triton", lambda: self.run_jepserve_and_triton(repo)),
                            ("mlserver", self.run_mlserver)):
             print("== %s" % name, flush=True)
             try:

@@ -8,6 +8,8 @@ summed by thread name with digits as '#' (e.g. "jepserve-grpc-#"; Linux keeps 15
 dev.jepserve frame and inclusively by method. JFR samples threads running Java code only: time inside CPython
 (the model's execute) or blocked in the kernel shows as thread CPU, not as frames.
 
+It uses bench.py's ports and rewrites results/repo: never run it while bench.py (or another profile.py) runs.
+
 Usage: bench/.venv/bin/python bench/profile.py [--protocol http|grpc] [--model custom_metrics] [-c 1]
                                                [--seconds 20] [--stream] [--warmup-requests N] [--requests N]
   e.g. 4 MB: --model add_sub_4mb --warmup-requests 40 --requests 150 -c 4

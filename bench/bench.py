@@ -1,14 +1,23 @@
-"""Runs every benchmark, one server at a time, and writes the results (bench/run.sh calls this).
+"""Runs every benchmark and writes the results (bench/run.sh calls this).
 
-  jepserve   perf_analyzer on custom_metrics (FP32[4]) and add_sub_4mb (FP32[1048576]), each followed at the
-             same concurrency by the same load on jepserve_floor (same server, Java add/sub, no Python);
-             wrk with JSON bodies on the same two models (the load MLServer can take); metric increment cost
+jepserve and Triton run together and every perf_analyzer point is measured on jepserve, its floor and Triton
+back to back (the machine is shared: its load swings within minutes); MLServer runs alone afterwards.
+
+  jepserve   perf_analyzer over HTTP (binary tensors) and over gRPC on custom_metrics (FP32[4]) and add_sub_4mb
+             (FP32[1048576]), each followed at the same concurrency and protocol by the same load on
+             jepserve_floor (same server, Java add/sub, no Python); perf_analyzer over gRPC streaming on the
+             decoupled add_sub_stream (FP32[4], one response then the final flag); wrk with JSON bodies on the
+             two add/sub models (the load MLServer can take); metric increment cost
   Triton     the same perf_analyzer runs on the same repository; metric increment cost
   MLServer   perf_analyzer attempted (it cannot drive MLServer: the error is recorded); the same wrk runs
+
+The HTTP perf_analyzer runs of the last committed results.json are kept in the new one ("previous"), so the
+report can set this run's HTTP ratios beside the previous run's.
 
 Outputs: results/raw/ (every client's and server's output), results/results.json, results/summary.md.
 """
 
+import contextlib
 import json
 import os
 import platform
@@ -24,6 +33,9 @@ from servers import RESULTS, RAW, Sampler
 
 CONCURRENCY = (1, 4, 16)
 PAYLOADS = {"16 B": ("custom_metrics", 4), "4 MB": ("add_sub_4mb", 1048576)}
+PROTOCOLS = ("http", "grpc")
+CLIENTS = {"http": "perf_analyzer", "grpc": "perf_analyzer-grpc"}   # "client" of a run in results.json
+STREAM_CLIENT, STREAM_MODEL = "perf_analyzer-grpc-stream", "add_sub_stream"
 LARGE_REQUESTS = 100    # perf_analyzer requests per 4 MB point (it holds every response until it exits)
 WRK_SECONDS = {"16 B": 6, "4 MB": 15}
 
@@ -31,8 +43,9 @@ WRK_SECONDS = {"16 B": 6, "4 MB": 15}
 class Bench:
     def __init__(self):
         self.results = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                        "machine": machine(), "runs": [], "idle_rss_mib": {}, "failures": {},
-                        "metric_increment": {}}
+                        "machine": machine(), "jepserve_commit": jepserve_commit(), "runs": [],
+                        "idle_rss_mib": {}, "failures": {}, "metric_increment": {},
+                        "previous": previous_http_runs()}
 
     def record(self, server, series, client, payload, concurrency, measure):
         tag = "%s-%s-%s-c%d" % (series, client, payload.replace(" ", ""), concurrency)
@@ -42,7 +55,7 @@ class Bench:
         result.update(series=series, client=client, payload=payload, concurrency=concurrency)
         self.results["runs"].append(result)
         shown = result.get("error") or "%(throughput).1f req/s, p50 %(p50_us)d us, p99 %(p99_us)d us" % result
-        print("  %-14s %-13s %-4s c=%-2d %s (RSS peak %.0f MiB)"
+        print("  %-9s %-25s %-4s c=%-2d %s (RSS peak %.0f MiB)"
               % (series, client, payload, concurrency, shown, result["rss_peak_mib"]), flush=True)
 
     def probe(self, title, *args):
@@ -54,13 +67,18 @@ class Bench:
         time.sleep(2)
         self.results["idle_rss_mib"][name] = round(servers.rss_kib(server.pids()) / 1024, 1)
 
-    def perf_analyzer(self, server, series, payload, concurrency, floor=False):
+    def perf_analyzer(self, server, series, payload, concurrency, protocol="http", floor=False):
         model, length = PAYLOADS[payload]
         shapes = ("INPUT0:%d" % length, "INPUT1:%d" % length) if floor else ()
         large = length > 4
-        self.record(server, series, "perf_analyzer", payload, concurrency, lambda tag: load.perf_analyzer(
-            server.url, "jepserve_floor" if floor else model, concurrency, tag, shapes=shapes,
-            request_count=LARGE_REQUESTS if large else None, warmup=8 if large else 2000))
+        self.record(server, series, CLIENTS[protocol], payload, concurrency, lambda tag: load.perf_analyzer(
+            server.address(protocol), "jepserve_floor" if floor else model, concurrency, tag, shapes=shapes,
+            request_count=LARGE_REQUESTS if large else None, warmup=8 if large else 2000, protocol=protocol))
+
+    def streaming(self, server, series, c):
+        """The decoupled add_sub_stream over gRPC streaming (perf_analyzer --async --streaming), 16 B."""
+        self.record(server, series, STREAM_CLIENT, "16 B", c, lambda tag: load.perf_analyzer(
+            server.grpc_url, STREAM_MODEL, c, tag, warmup=2000, protocol="grpc", streaming=True))
 
     def wrk(self, server, series, payload):
         model, length = PAYLOADS[payload]
@@ -71,40 +89,58 @@ class Bench:
                         lambda tag: load.wrk(server.url, model, c, tag, body, WRK_SECONDS[payload]))
 
     def warm_up(self, server, *models):
-        """10,000 unrecorded 16 B requests per model at c=4, so the JVM's JIT has compiled the hot path."""
+        """10,000 unrecorded 16 B requests per model and protocol at c=4 (and as many streamed to the decoupled
+        model), so the JVM's JIT has compiled each hot path; Triton gets the same for symmetry."""
         for model in models:
             shapes = ("INPUT0:4", "INPUT1:4") if model == "jepserve_floor" else ()
-            load.perf_analyzer(server.url, model, 4, "%s-warmup" % model, shapes=shapes, request_count=10000)
+            for protocol in PROTOCOLS:
+                load.perf_analyzer(server.address(protocol), model, 4, "%s-%s-%s-warmup" % (server.name, model, protocol),
+                                   shapes=shapes, request_count=10000, protocol=protocol)
+        load.perf_analyzer(server.grpc_url, STREAM_MODEL, 4, "%s-%s-warmup" % (server.name, STREAM_MODEL),
+                           request_count=10000, protocol="grpc", streaming=True)
 
-    def jepserve_runs(self, server, payload):
+    def side_by_side(self, jep, triton, payload):
+        """Every perf_analyzer point of one payload, each measured on jepserve, its floor and Triton back to back
+        (HTTP, then gRPC), so that the shared machine's drift over minutes falls on the three alike."""
         for c in CONCURRENCY:
-            self.perf_analyzer(server, "jepserve", payload, c)
-            self.perf_analyzer(server, "floor", payload, c, floor=True)
-        self.wrk(server, "jepserve", payload)
+            for protocol in PROTOCOLS:
+                self.perf_analyzer(jep, "jepserve", payload, c, protocol)
+                self.perf_analyzer(jep, "floor", payload, c, protocol, floor=True)
+                if triton:
+                    self.perf_analyzer(triton, "triton", payload, c, protocol)
+        if payload == "16 B":
+            for c in CONCURRENCY:
+                for series, server in (("jepserve", jep), ("triton", triton)):
+                    if server:
+                        self.streaming(server, series, c)
 
-    def run_jepserve(self, repo):
-        with servers.jepserve(repo) as server:
-            self.idle(server, "jepserve")
-            self.warm_up(server, "custom_metrics", "jepserve_floor")
+    def run_jepserve_and_triton(self, repo):
+        """jepserve and Triton up together (the idle one costs next to no CPU), the loads alternating."""
+        with servers.jepserve(repo) as jep, contextlib.ExitStack() as stack:
+            self.idle(jep, "jepserve")
+            triton = None
+            try:
+                triton = stack.enter_context(servers.triton(repo))
+                self.idle(triton, "triton")
+            except servers.ServerFailed as failure:
+                self.results["failures"]["triton"] = str(failure)
+                print("  Triton FAILED: %s" % failure, flush=True)
+            self.warm_up(jep, "custom_metrics", "jepserve_floor")
+            if triton:
+                self.warm_up(triton, "custom_metrics")
             # Small payloads first: the 4 MB runs' heap growth would show in the small runs' RSS and in the
             # metric measurement, which comes while the JVM is warm from the small runs.
-            self.jepserve_runs(server, "16 B")
-            self.results["metric_increment"]["jepserve"] = metric_increment.measure(server.url, 1_000_000, 7)
-            self.jepserve_runs(server, "4 MB")
+            self.side_by_side(jep, triton, "16 B")
+            self.results["metric_increment"]["jepserve"] = metric_increment.measure(jep.url, 1_000_000, 7)
+            if triton:
+                # Every increment is an IPC round trip here: N = 10,000 keeps a call to about a second.
+                self.results["metric_increment"]["triton"] = metric_increment.measure(triton.url, 10_000, 7)
+            self.wrk(jep, "jepserve", "16 B")
+            self.side_by_side(jep, triton, "4 MB")
+            self.wrk(jep, "jepserve", "4 MB")
             # Why MLServer is driven by wrk: perf_analyzer's JSON tensors are broken even against jepserve.
-            self.probe("perf_analyzer --input-tensor-format json against jepserve", server.url, "http",
+            self.probe("perf_analyzer --input-tensor-format json against jepserve", jep.url, "http",
                        "jepserve-json", "--input-tensor-format", "json", "--output-tensor-format", "json")
-
-    def run_triton(self, repo):
-        with servers.triton(repo) as server:
-            self.idle(server, "triton")
-            self.warm_up(server, "custom_metrics")
-            for payload in PAYLOADS:
-                for c in CONCURRENCY:
-                    self.perf_analyzer(server, "triton", payload, c)
-                if payload == "16 B":
-                    # Every increment is an IPC round trip here: N = 10,000 keeps a call to about a second.
-                    self.results["metric_increment"]["triton"] = metric_increment.measure(server.url, 10_000, 7)
 
     def run_mlserver(self):
         with servers.mlserver() as server:
@@ -118,7 +154,7 @@ class Bench:
     def run(self):
         RAW.mkdir(parents=True, exist_ok=True)
         repo = servers.model_repository()
-        for name, step in (("jepserve", lambda: self.run_jepserve(repo)), ("triton", lambda: self.run_triton(repo)),
+        for name, step in (("jepserve and triton", lambda: self.run_jepserve_and_triton(repo)),
                            ("mlserver", self.run_mlserver)):
             print("== %s" % name, flush=True)
             try:
@@ -139,6 +175,29 @@ def probe_perf_analyzer(url, interface, name, *extra):
             "-u", url, "-i", interface, "--concurrency-range", "1", "--request-count", "20", *extra]
     code, output, _ = load._run(argv, "probe-%s.pa.log" % name, timeout=60)
     return "works" if code == 0 else load._error_lines(output, code)
+
+
+def jepserve_commit():
+    """The commit the jar was built from (run.sh rebuilds it when src/ is newer), "+dirty" if src/ has edits."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=servers.ROOT, capture_output=True, text=True).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD")
+    return commit + ("+dirty" if git("status", "--porcelain", "--", "src", "python", "pom.xml") else "")
+
+
+def previous_http_runs():
+    """The HTTP perf_analyzer runs of the last committed results.json (or of the file on disk if none is
+    committed), with their start time: this run's HTTP ratios are set beside them."""
+    path = "bench/results/results.json"
+    shown = subprocess.run(["git", "show", "HEAD:" + path], cwd=servers.ROOT, capture_output=True, text=True)
+    if shown.returncode == 0:
+        old = json.loads(shown.stdout)
+    elif (servers.ROOT / path).exists():
+        old = json.loads((servers.ROOT / path).read_text())
+    else:
+        return None
+    return {"started": old["started"], "finished": old.get("finished"), "jepserve_commit": old.get("jepserve_commit"),
+            "runs": [r for r in old["runs"] if r["client"] == "perf_analyzer"]}
 
 
 def machine():

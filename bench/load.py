@@ -1,4 +1,5 @@
-"""The load generators: perf_analyzer (Triton's HTTP client, binary tensors) and wrk (plain JSON POSTs).
+"""The load generators: perf_analyzer (Triton's client: HTTP with binary tensors, gRPC, gRPC streaming) and wrk
+(plain JSON POSTs).
 
 Both run closed loops of C concurrent requests against 127.0.0.1 for a bounded count or duration. Each
 run returns throughput (requests/s), p50 and p99 latency (µs) and the client's own CPU use, or an error.
@@ -37,17 +38,23 @@ def _run(argv, log_name, timeout, env=None):
     return code, output, round(100 * cpu / elapsed, 1)
 
 
-def perf_analyzer(url, model, concurrency, tag, shapes=(), request_count=None, window_ms=3000, warmup=200):
+def perf_analyzer(url, model, concurrency, tag, shapes=(), request_count=None, window_ms=3000, warmup=200,
+                  protocol="http", streaming=False):
     """One perf_analyzer measurement at one concurrency.
 
     Small tensors: three time windows of window_ms, averaged (a stability band of 1000 % makes perf_analyzer
     accept the first three windows instead of retrying on a noisy machine). Large tensors: a fixed
     request_count, because perf_analyzer 2.60 keeps every response in memory until it exits.
+    protocol: "http" (binary tensors) or "grpc". streaming: gRPC's bidirectional ModelStreamInfer with
+    asynchronous requests (`--async --streaming`), which perf_analyzer requires for decoupled models; it keeps
+    `concurrency` requests in flight and counts a request done at its final response.
     """
     csv_path = RAW / ("%s.pa.csv" % tag)
     argv = [str(TRIXIE_LIBS / "ld-linux-x86-64.so.2"), "--library-path", "%s:/lib/x86_64-linux-gnu" % TRIXIE_LIBS,
-            str(PA_BIN), "-m", model, "-u", url, "-i", "http", "--concurrency-range", str(concurrency),
+            str(PA_BIN), "-m", model, "-u", url, "-i", protocol, "--concurrency-range", str(concurrency),
             "--warmup-request-count", str(warmup), "-f", str(csv_path)]
+    if streaming:
+        argv += ["--async", "--streaming"]
     for shape in shapes:
         argv += ["--shape", shape]
     if request_count:
@@ -61,8 +68,11 @@ def perf_analyzer(url, model, concurrency, tag, shapes=(), request_count=None, w
         return {"error": _error_lines(output, code)}
     with open(csv_path) as f:
         row = next(csv.DictReader(f))
-    return {"throughput": float(row["Inferences/Second"]), "p50_us": int(row["p50 latency"]),
-            "p99_us": int(row["p99 latency"]), "client_cpu_percent": client_cpu}
+    result = {"throughput": float(row["Inferences/Second"]), "p50_us": int(row["p50 latency"]),
+              "p99_us": int(row["p99 latency"]), "client_cpu_percent": client_cpu}
+    if row.get("Response Throughput"):  # decoupled models: responses/s, the final-flag-only ones included
+        result["response_throughput"] = float(row["Response Throughput"])
+    return result
 
 
 def json_body(length, tag):

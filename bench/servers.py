@@ -39,8 +39,8 @@ def project_python():
 class Server:
     """A server process: started on enter, ready when GET /v2/health/ready answers 200, stopped on exit."""
 
-    def __init__(self, name, argv, port, env=None, cwd=None, ready_timeout=180):
-        self.name, self.argv, self.port = name, argv, port
+    def __init__(self, name, argv, port, env=None, cwd=None, ready_timeout=180, grpc_port=None):
+        self.name, self.argv, self.port, self.grpc_port = name, argv, port, grpc_port
         self.env, self.cwd, self.ready_timeout = env, cwd, ready_timeout
         self.log_path = RAW / ("%s.server.log" % name)
         self.proc = None
@@ -48,6 +48,14 @@ class Server:
     @property
     def url(self):
         return "127.0.0.1:%d" % self.port
+
+    @property
+    def grpc_url(self):
+        return "127.0.0.1:%d" % self.grpc_port
+
+    def address(self, protocol):
+        """host:port of the HTTP or the gRPC endpoint."""
+        return self.grpc_url if protocol == "grpc" else self.url
 
     def __enter__(self):
         RAW.mkdir(parents=True, exist_ok=True)
@@ -142,8 +150,15 @@ def cpu_seconds(pids):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds():
+    """CPU time of the whole machine (all cores, every process) from /proc/stat: user+nice+system+irq+softirq+steal."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:3]) + sum(fields[5:8])) / os.sysconf("SC_CLK_TCK")
+
+
 class Sampler:
-    """Samples a server's tree RSS every 200 ms (VmRSS summed over its processes) and its CPU time."""
+    """Samples a server's tree RSS every 200 ms (VmRSS summed over its processes) and its CPU time, and the
+    machine's CPU time, so that what other processes (other engineers' builds) took during a run shows."""
 
     def __init__(self, server):
         self.server = server
@@ -152,6 +167,7 @@ class Sampler:
     def __enter__(self):
         self._stop = threading.Event()
         self._cpu0, self._t0 = cpu_seconds(self.server.pids()), time.monotonic()
+        self._machine0 = machine_busy_seconds()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
@@ -168,6 +184,8 @@ class Sampler:
             "rss_peak_mib": round(max(self.samples, default=0) / 1024, 1),
             "rss_mean_mib": round(sum(self.samples) / max(len(self.samples), 1) / 1024, 1),
             "server_cpu_percent": round(100 * (cpu_seconds(self.server.pids()) - self._cpu0) / elapsed, 1),
+            "machine_cpu_percent": round(100 * (machine_busy_seconds() - self._machine0) / elapsed, 1),
+            "load_average_1m": float(Path("/proc/loadavg").read_text().split()[0]),
         }
 
 
@@ -176,7 +194,7 @@ def model_repository():
     repo = RESULTS / "repo"
     shutil.rmtree(repo, ignore_errors=True)
     for source in (ROOT / "examples" / "custom_metrics", BENCH / "models" / "add_sub_4mb",
-                   BENCH / "models" / "metric_increment"):
+                   BENCH / "models" / "add_sub_stream", BENCH / "models" / "metric_increment"):
         shutil.copytree(source, repo / source.name, ignore=shutil.ignore_patterns("__pycache__", "client.py"))
     return repo
 
@@ -185,7 +203,8 @@ def jepserve(repo, name="jepserve"):
     jar = ROOT / "target" / "jepserve.jar"
     return Server(name, ["java", "-jar", str(jar), "--python", project_python(), "--model-repository", str(repo),
                          "--bench-floor-model", "--http-address", "127.0.0.1", "--http-port", str(JEPSERVE_PORT),
-                         "--metrics-port", str(JEPSERVE_PORT + 2), "--allow-grpc", "false"], JEPSERVE_PORT)
+                         "--metrics-port", str(JEPSERVE_PORT + 2), "--grpc-address", "127.0.0.1",
+                         "--grpc-port", str(JEPSERVE_PORT + 1)], JEPSERVE_PORT, grpc_port=JEPSERVE_PORT + 1)
 
 
 def triton(repo):
@@ -209,8 +228,9 @@ def triton(repo):
     env["LD_LIBRARY_PATH"] = "%s:%s" % (libs, sysconfig.get_config_var("LIBDIR"))
     return Server("triton", [str(wheel / "bin" / "tritonserver"), "--model-repository", str(repo),
                              "--backend-directory", str(backend.parent), "--http-address", "127.0.0.1",
-                             "--http-port", str(TRITON_PORT), "--allow-grpc", "false",
-                             "--metrics-port", str(TRITON_PORT + 2)], TRITON_PORT, env=env)
+                             "--http-port", str(TRITON_PORT), "--grpc-address", "127.0.0.1",
+                             "--grpc-port", str(TRITON_PORT + 1), "--metrics-port", str(TRITON_PORT + 2)],
+                  TRITON_PORT, env=env, grpc_port=TRITON_PORT + 1)
 
 
 def mlserver():

@@ -41,12 +41,32 @@ if [[ ! -x "$PA_DIR/perf_analyzer/bin/perf_analyzer" ]]; then
     --platform manylinux_2_38_x86_64 --target "$PA_DIR" "perf-analyzer==$PERF_ANALYZER_VERSION"
 fi
 
+# The Debian archive this machine's apt already uses (its main archive, not the security one), read from
+# /etc/apt/sources.list.d/*.sources (deb822 "URIs:" lines) or one-line "deb URI SUITE ..." entries; the
+# repository names no archive host of its own.
+debian_archive() {
+  local uri
+  uri="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null \
+           | awk 'tolower($1) == "uris:" { for (i = 2; i <= NF; i++) print $i }' \
+           | grep -v -- '-security' | grep -m1 '/debian/\?$' || true)"
+  if [[ -z "$uri" ]]; then
+    uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+             | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:/) { print $i; break } }' \
+             | grep -v -- '-security' | grep -m1 '/debian/\?$' || true)"
+  fi
+  if [[ -z "$uri" ]]; then
+    echo "setup: no Debian archive found in /etc/apt/sources.list{,.d/*}; cannot fetch the Debian packages" >&2
+    exit 1
+  fi
+  echo "${uri%/}"
+}
+
 # apt-get download with a private state directory: nothing is installed on the system.
 apt_download() {  # apt_download SUITE DEST PACKAGE=VERSION...
   local suite="$1" dest="$2"; shift 2
   local state="$VENV/apt-$suite"
   mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$dest"
-  echo "deb http://deb.debian.org/debian $suite main" > "$state/sources.list"
+  echo "deb $(debian_archive) $suite main" > "$state/sources.list"
   local opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o Dir::Etc::SourceParts=/dev/null
               -o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache" -o Dir::State::status=/dev/null
               -o APT::Sandbox::User=root -qq)

@@ -41,10 +41,10 @@ import dev.jepserve.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.jepserve.grpc.proto.TraceSettingRequest;
 import dev.jepserve.grpc.proto.TraceSettingResponse;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.logging.LogController;
 import io.grpc.stub.StreamObserver;
 
 import java.util.concurrent.Executor;
-import java.util.function.IntSupplier;
 
 /**
  * {@code inference.GRPCInferenceService}: routes every RPC to the class that owns its concern. No logic here
@@ -60,14 +60,15 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final RepositoryRpcs repository;
     private final SharedMemoryRpcs sharedMemory = new SharedMemoryRpcs();
     private final SettingsRpcs settings;
+    private final LogSettingsRpc logSettings;
 
     /**
      * @param executor        where responses are encoded and streams drained (the server's gRPC executor)
      * @param openStreams     the server's registry of open inference streams
-     * @param logVerboseLevel the --log-verbose level, for LogSettings
+     * @param logs            the server's log settings, for LogSettings
      */
     InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
-                         IntSupplier logVerboseLevel) {
+                         LogController logs) {
         this.service = service;
         this.executor = executor;
         this.openStreams = openStreams;
@@ -75,7 +76,8 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         this.infer = new ModelInferRpc(service, executor);
         this.statistics = new StatisticsRpc(service);
         this.repository = new RepositoryRpcs(service);
-        this.settings = new SettingsRpcs(service, logVerboseLevel);
+        this.settings = new SettingsRpcs(service);
+        this.logSettings = new LogSettingsRpc(logs);
     }
 
     @Override
@@ -183,6 +185,6 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void logSettings(LogSettingsRequest request, StreamObserver<LogSettingsResponse> observer) {
-        UnaryCalls.answer(observer, () -> settings.logSettings(request));
+        UnaryCalls.answer(observer, () -> logSettings.handle(request));
     }
 }

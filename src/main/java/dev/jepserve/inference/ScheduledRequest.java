@@ -1,5 +1,8 @@
 package dev.jepserve.inference;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * A request the scheduler accepted, from the queue until its final answer: its timing and deadline, the
  * sink its answers go to, and the accounting of its outcome. A model instance answers it through
@@ -10,6 +13,8 @@ package dev.jepserve.inference;
  * non-decoupled one usually before.
  */
 public final class ScheduledRequest {
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduledRequest.class);
+
     private final InferenceRequest request;
     private final int batchSize;
     private final long enqueuedNanos;
@@ -100,6 +105,10 @@ public final class ScheduledRequest {
         if (!record(response == null ? ResponseKind.EMPTY : ResponseKind.SUCCESS, isFinal)) {
             return false;
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("[request id: {}] model '{}': {} response sent, outputs {}", idForLog(), request.modelName(),
+                    isFinal ? "final" : "non-final", response == null ? "[]" : response.outputs());
+        }
         sink.send(response, isFinal);
         finishIfFinal(isFinal);
         return true;
@@ -111,9 +120,18 @@ public final class ScheduledRequest {
         if (!record(cancelled ? ResponseKind.CANCEL : ResponseKind.FAIL, isFinal)) {
             return false;
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("[request id: {}] model '{}': error response sent: {}", idForLog(), request.modelName(),
+                    error.getMessage());
+        }
         sink.fail(error, isFinal);
         finishIfFinal(isFinal);
         return true;
+    }
+
+    /** The id as Triton's verbose lines show it: {@code <id_unknown>} when the client gave none. */
+    private String idForLog() {
+        return request.id() == null || request.id().isEmpty() ? "<id_unknown>" : request.id();
     }
 
     /** Records a response before it goes out; counts the first one and each one's kind. */

@@ -6,8 +6,9 @@ import java.util.Set;
 /**
  * The {@code File.java:line} of the code that called the logger, for the place tritonserver prints its C++
  * {@code file.cc:line}. Found with a {@link StackWalker} that stops at the first frame outside logback, slf4j
- * and the layout: about a microsecond, against several for logback's caller data (which captures the whole
- * stack). Only lines that are actually written pay it; a request logs nothing at verbose level 0.
+ * and the layout. Measured from 60 frames deep (a Netty handler's depth) on a loaded 2-core box: about 3 us
+ * per line, against about 25 us for {@code new Throwable().getStackTrace()}, which logback's caller data
+ * uses. Only lines actually written pay it; a request logs nothing at verbose level 0.
  */
 final class CallerSource {
     private static final StackWalker WALKER = StackWalker.getInstance();

@@ -122,11 +122,16 @@ public final class ScheduledRequest {
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("[request id: {}] model '{}': error response sent: {}", idForLog(), request.modelName(),
-                    error.getMessage());
+                    firstLine(error.getMessage()));
         }
         sink.fail(error, isFinal);
         finishIfFinal(isFinal);
         return true;
+    }
+
+    private static String firstLine(String message) {
+        int end = message == null ? -1 : message.indexOf('\n');
+        return end < 0 ? String.valueOf(message) : message.substring(0, end);
     }
 
     /** The id as Triton's verbose lines show it: {@code <id_unknown>} when the client gave none. */

@@ -25,8 +25,10 @@ final class CallerSource {
         return caller.map(CallerSource::describe).orElse("unknown:0");
     }
 
+    /** Logging frames, and JDK frames: {@code lines.forEach(log::warn)} is Main's line, not ArrayList's. */
     private static boolean isLoggingMachinery(String className) {
         return className.startsWith("ch.qos.logback.") || className.startsWith("org.slf4j.")
+                || className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
                 || OWN_CLASSES.contains(className);
     }
 

@@ -330,8 +330,10 @@ def _model_frames(tb):
 
 
 def _is_server_module(filename):
+    """jepserve's own modules, and Python's import machinery (a model.py that does not parse)."""
     base = os.path.basename(filename)
-    return base.startswith("jepserve_") or base == "triton_python_backend_utils.py"
+    return (base.startswith("jepserve_") or base == "triton_python_backend_utils.py"
+            or filename.startswith("<frozen "))
 
 
 def _log_model_error(instance, message):

@@ -21,8 +21,9 @@ SETTINGS_KEYS = ["log_file", "log_info", "log_warning", "log_error", "log_verbos
 
 
 def start(*args):
-    repository = make_repository(TEST_MODELS / "chatty", TEST_MODELS / "execute_raises")
-    return JepServe([repository], list(args)).wait_live()
+    repository = make_repository(TEST_MODELS / "chatty", TEST_MODELS / "execute_raises", TEST_MODELS / "init_raises")
+    # init_raises never loads: keep serving the others.
+    return JepServe([repository], ["--exit-on-error", "false"] + list(args)).wait_live()
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +111,13 @@ def test_an_execute_that_raises_logs_an_error_line_and_the_client_sees_only_mode
     assert "Failed to process the request(s) for model 'execute_raises" in errors[0].group(11)
     # The model's frames follow the error line, as in the reply.
     assert re.search(r"At:\n\s+\S*model\.py\(\d+\): execute", server.output), server.output
+
+
+def test_an_initialize_that_raises_logs_an_error_line(server):
+    errors = [m.group(11) for m in log_lines(server) if m.group(1) == "E" and "init_raises" in m.group(11)]
+    assert errors, server.output
+    assert "RuntimeError: weights file is missing for init_raises" in server.output
+    assert "jepserve_runtime" not in server.output
 
 
 def test_no_per_request_lines_at_verbose_0(server):

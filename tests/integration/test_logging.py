@@ -191,8 +191,11 @@ def test_verbose_level_changes_at_run_time_over_grpc(fresh_server):
         logs = client.get_log_settings(as_json=True)["settings"]
         assert logs["log_verbose_level"] == {"uint32_param": 1}
         assert logs["log_format"] == {"string_param": "default"}
-        send_tag(fresh_server, "grpc-on")
+        inp = grpcclient.InferInput("TAG", [1], "BYTES")
+        inp.set_data_from_numpy(np.array([b"grpc-on"], dtype=np.object_))
+        client.infer("chatty", [inp])
         assert fresh_server.wait_for_output("verbose line for grpc-on", timeout=10), fresh_server.output
+        assert "gRPC request: ModelInfer for model 'chatty'" in fresh_server.output
         client.update_log_settings({"log_verbose_level": 0})
         send_tag(fresh_server, "grpc-off")
         assert fresh_server.wait_for_output("info line for grpc-off", timeout=10)

@@ -44,6 +44,9 @@ import dev.jepserve.inference.InferenceService;
 import dev.jepserve.logging.LogController;
 import io.grpc.stub.StreamObserver;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.Executor;
 
 /**
@@ -51,6 +54,8 @@ import java.util.concurrent.Executor;
  * beyond turning thrown Triton errors into statuses ({@link UnaryCalls}).
  */
 final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceGrpcService.class);
+
     private final InferenceService service;
     private final Executor executor;
     private final OpenStreams openStreams;
@@ -112,11 +117,15 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("gRPC request: ModelInfer for model '{}'", request.getModelName());
+        }
         infer.infer(request, observer);
     }
 
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
+        LOG.debug("gRPC request: ModelStreamInfer stream opened");
         return new InferStream(service, observer, executor, openStreams);
     }
 

@@ -10,6 +10,7 @@ import asyncio
 import importlib.util
 import inspect
 import json
+import os
 import sys
 import threading
 import time
@@ -243,6 +244,7 @@ def _fail_all(instance, answers):
     """execute() raised or returned something wrong: every request still open gets the error (call in except)."""
     message = "Failed to process the request(s) for model '%s', message: %s" % (
         instance.context.name, _describe_current_exception())
+    _log_model_error(instance, message.rstrip("\n"))
     for answer in answers:
         answer.fail(pb_utils.TritonError.INTERNAL, message)
 
@@ -308,13 +310,40 @@ def _model_file(instance):
 
 
 def _describe_current_exception():
-    """'<ExcType>: <message>' plus the Python frames, as Triton reports model errors."""
+    """'<ExcType>: <message>' plus the model's Python frames, as Triton reports model errors.
+
+    Only the model's frames: the server's own modules (this glue, pb_utils) are not the model author's
+    business and would change with every jepserve release.
+    """
     exc_type, exc, tb = sys.exc_info()
     if isinstance(exc, _BatchError):
         return str(exc)
     name = exc_type.__name__ if exc_type is not None else "Exception"
-    frames = traceback.extract_tb(tb)
     lines = ["%s: %s" % (name, exc), "", "At:"]
-    for frame in reversed(frames):
+    for frame in reversed(_model_frames(tb)):
         lines.append("  %s(%d): %s" % (frame.filename, frame.lineno, frame.name))
     return "\n".join(lines) + "\n"
+
+
+def _model_frames(tb):
+    """The traceback's frames outside the server's own Python modules, outermost first."""
+    return [frame for frame in traceback.extract_tb(tb) if not _is_server_module(frame.filename)]
+
+
+def _is_server_module(filename):
+    """jepserve's own modules, and Python's import machinery (a model.py that does not parse)."""
+    base = os.path.basename(filename)
+    return (base.startswith("jepserve_") or base == "triton_python_backend_utils.py"
+            or filename.startswith("<frozen "))
+
+
+def _log_model_error(instance, message):
+    """An E line in the server log for a model's failed execute, placed at the innermost model frame."""
+    frames = _model_frames(sys.exc_info()[2])
+    if frames:
+        filename, line = os.path.basename(frames[-1].filename), frames[-1].lineno
+    else:  # a wrong return value: point at the model's execute
+        execute = getattr(instance.execute, "__code__", None)
+        filename = os.path.basename(_model_file(instance))
+        line = execute.co_firstlineno if execute is not None else 0
+    context.write_log(2, filename, line, message)

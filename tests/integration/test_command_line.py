@@ -132,7 +132,7 @@ def test_log_flags_and_model_config_name(tmp_path):
         exit_code = server.signal(signal.SIGTERM)
     assert exit_code == 0, server.output
     logged = log_file.read_text()
-    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ W \d+ Main\] --cuda-memory-pool-byte-size=0:67108864: "
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ W \d+ Main\.java:\d+\] --cuda-memory-pool-byte-size=0:67108864: "
                      r"no effect here", logged, re.MULTILINE), logged
     assert not re.search(r"Z I ", logged), "--log-info off still logged info lines:\n" + logged
     assert "no effect here" not in server.output

@@ -6,7 +6,7 @@ import dev.jepserve.cli.ParsedFlags;
 import dev.jepserve.cli.ServerOptionsReader;
 import dev.jepserve.cli.TritonFlags;
 import dev.jepserve.cli.UsageException;
-import dev.jepserve.logging.LogSettings;
+import dev.jepserve.logging.LogController;
 import dev.jepserve.python.PythonSetupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +31,6 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        // The log layout prints the pid; set it before the first logger exists.
-        System.setProperty("jepserve.pid", Long.toString(ProcessHandle.current().pid()));
         System.exit(new Main(System.out, System.err).run(args));
     }
 
@@ -55,28 +53,29 @@ public final class Main {
             err.println("jepserve: " + e.getMessage() + " (jepserve --help lists the flags)");
             return EXIT_USAGE;
         }
+        LogController logs;
         try {
-            LogSettings.apply(options.log());
+            logs = LogController.install(options.log());
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return EXIT_START_FAILED;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
         FlagWarnings.lines(flags).forEach(log::warn);
-        return serve(options, log);
+        return serve(options, logs, log);
     }
 
-    private int serve(ServerOptions options, Logger log) throws InterruptedException {
+    private int serve(ServerOptions options, LogController logs, Logger log) throws InterruptedException {
         Server server;
         try {
-            server = Server.start(options);
+            server = Server.start(options, logs);
         } catch (PythonSetupException | Server.StartupException e) {
             err.println("error: " + e.getMessage());
             return EXIT_START_FAILED;
         } catch (RuntimeException e) {
             // Unexpected: still one line for the operator; the trace only with --log-verbose.
             err.println("error: " + e);
-            if (options.logVerbose() > 0) {
+            if (logs.settings().verbose() > 0) {
                 e.printStackTrace(err);
             }
             return EXIT_START_FAILED;

@@ -5,6 +5,7 @@ import dev.jepserve.grpc.GrpcServerOptions;
 import dev.jepserve.http.HttpServer;
 import dev.jepserve.http.HttpServerOptions;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.logging.LogController;
 import dev.jepserve.metrics.CpuMetricsPoller;
 import dev.jepserve.metrics.MetricsOptions;
 import dev.jepserve.metrics.MetricsRegistry;
@@ -56,6 +57,7 @@ public final class Server implements AutoCloseable {
     private static final long SCRAPE_FLUSH_MILLIS = 200;
 
     private final ServerOptions options;
+    private final LogController logs;
     private final ShutdownSequence shutdown;
     private final AtomicBoolean serving = new AtomicBoolean(false);
     private final AtomicBoolean closed = new AtomicBoolean(false);
@@ -65,8 +67,9 @@ public final class Server implements AutoCloseable {
     private final StubMetricsHub stubMetrics;
     private final InferenceService service;
 
-    private Server(ServerOptions options, ShutdownSequence shutdown) {
+    private Server(ServerOptions options, LogController logs, ShutdownSequence shutdown) {
         this.options = options;
+        this.logs = logs;
         this.shutdown = shutdown;
         checkRepositories();
         PythonEnvironment environment = new PythonEnvironmentProbe(BuildInfo.jepVersion()).probe(options.python());
@@ -122,11 +125,15 @@ public final class Server implements AutoCloseable {
         startEndpoints();
     }
 
-    /** Starts the server; a failure stops whatever had started and is thrown. */
-    public static Server start(ServerOptions options) {
+    /**
+     * Starts the server; a failure stops whatever had started and is thrown.
+     *
+     * @param logs the log settings, installed from {@code options.log()}; the logging extension changes them
+     */
+    public static Server start(ServerOptions options, LogController logs) {
         ShutdownSequence shutdown = new ShutdownSequence();
         try {
-            return new Server(options, shutdown);
+            return new Server(options, logs, shutdown);
         } catch (RuntimeException e) {
             shutdown.run(options.exitTimeoutSecs() * 1000L);
             throw e;
@@ -150,13 +157,13 @@ public final class Server implements AutoCloseable {
         try {
             // Triton's order: gRPC, then HTTP. A client that found HTTP up finds gRPC up too.
             if (options.allowGrpc()) {
-                GrpcServer grpc = new GrpcServer(service, grpcServerOptions(), options::logVerbose);
+                GrpcServer grpc = new GrpcServer(service, grpcServerOptions(), logs);
                 InetSocketAddress bound = grpc.start();
                 shutdown.onStop("gRPC endpoint", grpc::stop);
                 LOG.info("Started GRPCInferenceService at {}:{}", options.grpcAddress(), bound.getPort());
             }
             if (options.allowHttp()) {
-                HttpServer http = HttpServer.forInference(service, new HttpServerOptions(options.httpAddress(),
+                HttpServer http = HttpServer.forInference(service, logs, new HttpServerOptions(options.httpAddress(),
                         options.httpPort(), options.httpThreads(), options.httpMaxInputSize()));
                 InetSocketAddress bound = http.start();
                 shutdown.onStop("HTTP endpoint", http::stop);

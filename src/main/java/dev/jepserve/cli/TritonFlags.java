@@ -39,14 +39,16 @@ public final class TritonFlags {
             implemented("--exit-timeout-secs", INT, "30",
                     "seconds in-flight requests get to finish after SIGTERM or SIGINT"),
             // Logging
-            implemented("--log-verbose", LEVEL, "0", "verbose lines when above 0 (true and false count as 1 and 0)"),
+            implemented("--log-verbose", LEVEL, "0",
+                    "verbose (V) lines, per-request ones included, when above 0 (true and false count as 1 and 0)"),
             implemented("--log-info", BOOL, "true", "print info lines"),
             implemented("--log-warning", BOOL, "true", "print warning lines"),
             implemented("--log-error", BOOL, "true", "print error lines"),
-            implemented("--log-format", TEXT, "default", "timestamp layout of log lines")
+            implemented("--log-format", TEXT, "default",
+                    "log line layout, UTC: I1130 07:15:43.123456 (default) or 2026-11-30T07:15:43Z I (ISO8601)")
                     .choices("default", "ISO8601"),
-            implemented("--log-file", TEXT, null, "append the log to this file instead of the console")
-                    .label("PATH").defaultText("console"),
+            implemented("--log-file", TEXT, null, "append the log to this file instead of stderr")
+                    .label("PATH").defaultText("stderr"),
             // Model repository
             implemented("--model-repository", TEXT, null,
                     "required: a model repository directory; give it again for more")

@@ -1,6 +1,7 @@
 package dev.jepserve.grpc;
 
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.logging.LogController;
 import io.grpc.CompressorRegistry;
 import io.grpc.DecompressorRegistry;
 import io.grpc.Server;
@@ -19,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 
 /**
  * Triton's gRPC endpoint: {@code inference.GRPCInferenceService} and {@code grpc.health.v1.Health} on one port,
@@ -35,7 +35,7 @@ public final class GrpcServer implements AutoCloseable {
 
     private final InferenceService service;
     private final GrpcServerOptions options;
-    private final IntSupplier logVerboseLevel;
+    private final LogController logs;
     private final OpenStreams openStreams = new OpenStreams();
 
     private EventLoopGroup acceptor;
@@ -43,11 +43,11 @@ public final class GrpcServer implements AutoCloseable {
     private ExecutorService executor;
     private Server server;
 
-    /** @param logVerboseLevel the server's --log-verbose level (LogSettings reports it) */
-    public GrpcServer(InferenceService service, GrpcServerOptions options, IntSupplier logVerboseLevel) {
+    /** @param logs the server's log settings, which the LogSettings RPC reports and changes */
+    public GrpcServer(InferenceService service, GrpcServerOptions options, LogController logs) {
         this.service = service;
         this.options = options;
-        this.logVerboseLevel = logVerboseLevel;
+        this.logs = logs;
     }
 
     /**
@@ -65,7 +65,7 @@ public final class GrpcServer implements AutoCloseable {
         executor = Executors.newFixedThreadPool(options.executorThreads(), new DefaultThreadFactory("jepserve-grpc"));
         DeflateCodec deflate = new DeflateCodec();
         GrpcServerOptions.Keepalive keepalive = options.keepalive();
-        InferenceGrpcService inference = new InferenceGrpcService(service, executor, openStreams, logVerboseLevel);
+        InferenceGrpcService inference = new InferenceGrpcService(service, executor, openStreams, logs);
         Server built = NettyServerBuilder.forAddress(new InetSocketAddress(options.address(), options.port()))
                 .channelType(NioServerSocketChannel.class)
                 .bossEventLoopGroup(acceptor)

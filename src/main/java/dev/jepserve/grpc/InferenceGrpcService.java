@@ -41,16 +41,21 @@ import dev.jepserve.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.jepserve.grpc.proto.TraceSettingRequest;
 import dev.jepserve.grpc.proto.TraceSettingResponse;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.logging.LogController;
 import io.grpc.stub.StreamObserver;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.Executor;
-import java.util.function.IntSupplier;
 
 /**
  * {@code inference.GRPCInferenceService}: routes every RPC to the class that owns its concern. No logic here
  * beyond turning thrown Triton errors into statuses ({@link UnaryCalls}).
  */
 final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceGrpcService.class);
+
     private final InferenceService service;
     private final Executor executor;
     private final OpenStreams openStreams;
@@ -60,14 +65,15 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final RepositoryRpcs repository;
     private final SharedMemoryRpcs sharedMemory = new SharedMemoryRpcs();
     private final SettingsRpcs settings;
+    private final LogSettingsRpc logSettings;
 
     /**
      * @param executor        where responses are encoded and streams drained (the server's gRPC executor)
      * @param openStreams     the server's registry of open inference streams
-     * @param logVerboseLevel the --log-verbose level, for LogSettings
+     * @param logs            the server's log settings, for LogSettings
      */
     InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
-                         IntSupplier logVerboseLevel) {
+                         LogController logs) {
         this.service = service;
         this.executor = executor;
         this.openStreams = openStreams;
@@ -75,7 +81,8 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         this.infer = new ModelInferRpc(service, executor);
         this.statistics = new StatisticsRpc(service);
         this.repository = new RepositoryRpcs(service);
-        this.settings = new SettingsRpcs(service, logVerboseLevel);
+        this.settings = new SettingsRpcs(service);
+        this.logSettings = new LogSettingsRpc(logs);
     }
 
     @Override
@@ -110,11 +117,15 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("gRPC request: ModelInfer for model '{}'", request.getModelName());
+        }
         infer.infer(request, observer);
     }
 
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
+        LOG.debug("gRPC request: ModelStreamInfer stream opened");
         return new InferStream(service, observer, executor, openStreams);
     }
 
@@ -183,6 +194,6 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void logSettings(LogSettingsRequest request, StreamObserver<LogSettingsResponse> observer) {
-        UnaryCalls.answer(observer, () -> settings.logSettings(request));
+        UnaryCalls.answer(observer, () -> logSettings.handle(request));
     }
 }

@@ -5,6 +5,7 @@ import dev.jepserve.http.transport.HttpServerInitializer;
 import dev.jepserve.http.transport.OffloadExecutor;
 import dev.jepserve.http.transport.Router;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.logging.LogController;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -59,9 +60,9 @@ public final class HttpServer implements AutoCloseable {
         this.router = router;
     }
 
-    /** Triton's HTTP/REST API over the given service. */
-    public static HttpServer forInference(InferenceService service, HttpServerOptions options) {
-        return new HttpServer("http", options, TritonRoutes.create(service, options.maxInputSize()));
+    /** Triton's HTTP/REST API over the given service; the logging extension changes {@code logs}. */
+    public static HttpServer forInference(InferenceService service, LogController logs, HttpServerOptions options) {
+        return new HttpServer("http", options, TritonRoutes.create(service, logs, options.maxInputSize()));
     }
 
     /** The metrics port: {@code GET /metrics} answers with {@code scrape.get()}. */

@@ -4,6 +4,7 @@ import dev.jepserve.http.endpoints.GenerateEndpoint;
 import dev.jepserve.http.endpoints.GenerateStreamEndpoint;
 import dev.jepserve.http.endpoints.HealthEndpoint;
 import dev.jepserve.http.endpoints.InferEndpoint;
+import dev.jepserve.http.endpoints.LoggingEndpoint;
 import dev.jepserve.http.endpoints.ModelConfigEndpoint;
 import dev.jepserve.http.endpoints.ModelMetadataEndpoint;
 import dev.jepserve.http.endpoints.ModelReadyEndpoint;
@@ -12,11 +13,12 @@ import dev.jepserve.http.endpoints.SharedMemoryEndpoints;
 import dev.jepserve.http.endpoints.StatisticsEndpoint;
 import dev.jepserve.http.transport.Router;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.logging.LogController;
 import io.netty.handler.codec.http.HttpMethod;
 
 /**
  * Triton's HTTP/REST routes that jepserve serves. Model paths take an optional {@code /versions/<digits>}.
- * Shared-memory routes answer as a server with no regions. Routes not listed (repository, logging, trace)
+ * Shared-memory routes answer as a server with no regions. Routes not listed (repository, trace)
  * answer 404 for now; add them to {@link #builder} when they exist.
  */
 public final class TritonRoutes {
@@ -26,12 +28,12 @@ public final class TritonRoutes {
     private TritonRoutes() {
     }
 
-    public static Router create(InferenceService service, int maxInputSize) {
-        return builder(service, maxInputSize).build();
+    public static Router create(InferenceService service, LogController logs, int maxInputSize) {
+        return builder(service, logs, maxInputSize).build();
     }
 
     /** The routes, not yet built, so a caller can add more (exact paths win over patterns). */
-    public static Router.Builder builder(InferenceService service, int maxInputSize) {
+    public static Router.Builder builder(InferenceService service, LogController logs, int maxInputSize) {
         Router.Builder builder = Router.builder()
                 .exact(HttpMethod.GET, "/v2", new ServerMetadataEndpoint(service))
                 .exact(HttpMethod.GET, "/v2/health/live", new HealthEndpoint(service::isLive))
@@ -43,7 +45,9 @@ public final class TritonRoutes {
                 .pattern(HttpMethod.GET, MODEL + "/stats", new StatisticsEndpoint(service))
                 .pattern(HttpMethod.POST, MODEL + "/infer", new InferEndpoint(service, maxInputSize))
                 .pattern(HttpMethod.POST, MODEL + "/generate", new GenerateEndpoint(service, maxInputSize))
-                .pattern(HttpMethod.POST, MODEL + "/generate_stream", new GenerateStreamEndpoint(service, maxInputSize));
+                .pattern(HttpMethod.POST, MODEL + "/generate_stream", new GenerateStreamEndpoint(service, maxInputSize))
+                .exact(HttpMethod.GET, "/v2/logging", new LoggingEndpoint(logs))
+                .exact(HttpMethod.POST, "/v2/logging", new LoggingEndpoint(logs));
         addSharedMemory(builder, "system", "/v2/systemsharedmemory");
         addSharedMemory(builder, "cuda", "/v2/cudasharedmemory");
         return builder;

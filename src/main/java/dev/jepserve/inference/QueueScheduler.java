@@ -1,5 +1,8 @@
 package dev.jepserve.inference;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * An instance is free again when execute() returned, which may be before or after its requests are answered.
  */
 public final class QueueScheduler implements Scheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueScheduler.class);
+
     private final Object lock = new Object();
     private final ArrayDeque<ModelInstance> idle;
     private final ArrayDeque<ScheduledRequest> queue = new ArrayDeque<>();
@@ -211,6 +216,10 @@ public final class QueueScheduler implements Scheduler {
     }
 
     private void run(ModelInstance instance, List<ScheduledRequest> batch) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("model '{}', instance '{}': executing {} request(s)", batch.get(0).request().modelName(),
+                    instance.name(), batch.size());
+        }
         long started = System.nanoTime();
         for (ScheduledRequest pending : batch) {
             observer.dequeued();
@@ -223,6 +232,10 @@ public final class QueueScheduler implements Scheduler {
             execution = CompletableFuture.failedFuture(e);
         }
         execution.whenComplete((times, error) -> {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("model '{}', instance '{}': execute returned, {} request(s) released",
+                        batch.get(0).request().modelName(), instance.name(), batch.size());
+            }
             try {
                 executionReturned(batch, times, error);
             } finally {

@@ -1,5 +1,8 @@
 package dev.jepserve.inference;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.function.Consumer;
 
 /**
@@ -12,6 +15,8 @@ import java.util.function.Consumer;
  * non-decoupled one usually before.
  */
 public final class ScheduledRequest {
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduledRequest.class);
+
     private final InferenceRequest request;
     private final int batchSize;
     private final long enqueuedNanos;
@@ -103,6 +108,10 @@ public final class ScheduledRequest {
         if (!record(response == null ? ResponseKind.EMPTY : ResponseKind.SUCCESS, isFinal)) {
             return false;
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("[request id: {}] model '{}': {} response sent, outputs {}", idForLog(), request.modelName(),
+                    isFinal ? "final" : "non-final", response == null ? "[]" : response.outputs());
+        }
         sink.send(response, isFinal);
         finishIfFinal(isFinal);
         return true;
@@ -114,9 +123,23 @@ public final class ScheduledRequest {
         if (!record(cancelled ? ResponseKind.CANCEL : ResponseKind.FAIL, isFinal)) {
             return false;
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("[request id: {}] model '{}': error response sent: {}", idForLog(), request.modelName(),
+                    firstLine(error.getMessage()));
+        }
         sink.fail(error, isFinal);
         finishIfFinal(isFinal);
         return true;
+    }
+
+    private static String firstLine(String message) {
+        int end = message == null ? -1 : message.indexOf('\n');
+        return end < 0 ? String.valueOf(message) : message.substring(0, end);
+    }
+
+    /** The id as Triton's verbose lines show it: {@code <id_unknown>} when the client gave none. */
+    private String idForLog() {
+        return request.id() == null || request.id().isEmpty() ? "<id_unknown>" : request.id();
     }
 
     /** Records a response before it goes out; counts the first one and each one's kind. */

@@ -1,2 +1,2 @@
-/** Log layout and levels: Triton-style lines, model file and line for pb_utils.Logger output. */
+/** tritonserver's log: its line layout, the log settings and their run-time changes (the logging extension). */
 package dev.jepserve.logging;

@@ -10,7 +10,7 @@ import org.slf4j.MDC;
  */
 public final class PythonLogSink {
     /** MDC key the log layout prints instead of the logger name. */
-    public static final String SOURCE_KEY = dev.jepserve.logging.LogSourceConverter.SOURCE_KEY;
+    public static final String SOURCE_KEY = dev.jepserve.logging.TritonLineLayout.SOURCE_KEY;
 
     private static final int INFO = 0;
     private static final int WARNING = 1;

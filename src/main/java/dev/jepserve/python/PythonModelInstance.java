@@ -61,7 +61,10 @@ public final class PythonModelInstance implements ModelInstance {
     /** The runtime glue itself failed (not the model): every request of the batch gets the error. */
     private void failBatch(List<ScheduledRequest> batch, long batchHandle, Throwable error) {
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-        String detail = cause instanceof JepException jep ? RuntimeBinding.pythonMessage(jep) : String.valueOf(cause);
+        // The client sees the failure's text, not a Java class name.
+        String detail = cause instanceof JepException jep ? RuntimeBinding.pythonMessage(jep)
+                : cause.getMessage() != null ? cause.getMessage() : "internal error in the Python runtime";
+        LOG.error("Failed to process the request(s) for model '{}': {}", name, detail, cause);
         TritonException failure = TritonException.internal(
                 "Failed to process the request(s) for model '" + name + "', message: " + detail);
         for (ScheduledRequest request : batch) {

@@ -18,6 +18,8 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import dev.jepserve.logging.LogController;
+import dev.jepserve.logging.LogOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +84,8 @@ class InferStreamTest {
                     thread.start();
                     return RequestHandle.NONE;
                 }));
-        server = new GrpcServer(service, GrpcServerOptions.defaults("127.0.0.1", 0), () -> 0);
+        server = new GrpcServer(service, GrpcServerOptions.defaults("127.0.0.1", 0),
+                LogController.install(LogOptions.defaults()));
         int port = server.start().getPort();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     }

@@ -13,6 +13,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import dev.jepserve.logging.LogController;
+import dev.jepserve.logging.LogOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,8 @@ class ModelInferRpcTest {
                 }))
                 .add(new ScriptedModel("slow", false, (request, sink) -> slowCancelled::countDown))
                 .add(new ScriptedModel("decoupled", true, (request, sink) -> RequestHandle.NONE));
-        server = new GrpcServer(service, GrpcServerOptions.defaults("127.0.0.1", 0), () -> 0);
+        server = new GrpcServer(service, GrpcServerOptions.defaults("127.0.0.1", 0),
+                LogController.install(LogOptions.defaults()));
         int port = server.start().getPort();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);

@@ -1,5 +1,7 @@
 package dev.jepserve.http;
 
+import dev.jepserve.logging.LogController;
+import dev.jepserve.logging.LogOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ class EventLoopOffloadTest {
     void start() throws Exception {
         gate = new GateModel("gate");
         FakeInferenceService service = new FakeInferenceService().add(gate);
-        server = HttpServer.forInference(service,
+        server = HttpServer.forInference(service, LogController.install(LogOptions.defaults()),
                 new HttpServerOptions("127.0.0.1", 0, 1, HttpServerOptions.DEFAULT_MAX_INPUT_SIZE));
         port = server.start().getPort();
     }

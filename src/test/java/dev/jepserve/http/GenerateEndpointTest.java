@@ -1,6 +1,8 @@
 package dev.jepserve.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jepserve.logging.LogController;
+import dev.jepserve.logging.LogOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class GenerateEndpointTest {
                 .add(new EchoModel("flat", 1, EchoModel.config("flat", 0), modelThreads))
                 .add(new EchoModel("batched", 1, EchoModel.config("batched", 8), modelThreads))
                 .add(streaming);
-        server = HttpServer.forInference(service, new HttpServerOptions("127.0.0.1", 0, 1, 1 << 20));
+        server = HttpServer.forInference(service, LogController.install(LogOptions.defaults()), new HttpServerOptions("127.0.0.1", 0, 1, 1 << 20));
         port = server.start().getPort();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jepserve.config.ModelConfigJson;
 import dev.jepserve.http.codec.InferRequestDecoder;
+import dev.jepserve.logging.LogController;
+import dev.jepserve.logging.LogOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +51,7 @@ class HttpServerTest {
                 .add(new EchoModel("flat", 1, EchoModel.config("flat", 0), modelThreads))
                 .add(new EchoModel("streamer", 1, EchoModel.decoupledConfig("streamer"), modelThreads))
                 .add(gate);
-        server = HttpServer.forInference(service, new HttpServerOptions("127.0.0.1", 0, 2, 1 << 20));
+        server = HttpServer.forInference(service, LogController.install(LogOptions.defaults()), new HttpServerOptions("127.0.0.1", 0, 2, 1 << 20));
         port = server.start().getPort();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }

@@ -1,5 +1,7 @@
 package dev.jepserve.http;
 
+import dev.jepserve.logging.LogController;
+import dev.jepserve.logging.LogOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,7 +107,7 @@ class TritonClientCompatibilityTest {
         FakeInferenceService service = new FakeInferenceService()
                 .add(new EchoModel("echo", 1, EchoModel.config("echo", 8), modelThreads))
                 .add(new EchoModel("echo", 2, EchoModel.config("echo", 8), modelThreads));
-        server = HttpServer.forInference(service, new HttpServerOptions("127.0.0.1", 0, 2, 1 << 20));
+        server = HttpServer.forInference(service, LogController.install(LogOptions.defaults()), new HttpServerOptions("127.0.0.1", 0, 2, 1 << 20));
         server.start();
     }
 

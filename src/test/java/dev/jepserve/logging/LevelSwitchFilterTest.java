@@ -12,7 +12,7 @@ class LevelSwitchFilterTest {
     private static FilterReply decide(LogOptions options, Level level) {
         LoggerContext context = new LoggerContext();
         LoggingEvent event = new LoggingEvent("test", context.getLogger("x"), level, "message", null, null);
-        return new LevelSwitchFilter(options).decide(event);
+        return new LevelSwitchFilter(() -> options).decide(event);
     }
 
     @Test
@@ -34,10 +34,10 @@ class LevelSwitchFilterTest {
     }
 
     @Test
-    void formatsPutTheTimestampWhereTritonDoes() {
-        assertThat(LogSettings.pattern(LogFormat.DEFAULT, 42)).startsWith("%.-1level%d{MMdd HH:mm:ss.SSS} 42 ");
-        assertThat(LogSettings.pattern(LogFormat.ISO8601, 42))
-                .startsWith("%d{yyyy-MM-dd'T'HH:mm:ss'Z', UTC} %.-1level 42 ");
+    void formatNamesAreTritons() {
         assertThat(LogFormat.parse("iso8601")).isEqualTo(LogFormat.ISO8601);
+        assertThat(LogFormat.fromTritonName("ISO8601")).isEqualTo(LogFormat.ISO8601);
+        assertThat(LogFormat.fromTritonName("default")).isEqualTo(LogFormat.DEFAULT);
+        assertThat(LogFormat.fromTritonName("iso8601")).isNull();
     }
 }

@@ -64,6 +64,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("HTTP request: {} {}", request.method(), request.uri());
+        }
         busy = true;
         active.begin();
         boolean keepAlive = request.decoderResult().isSuccess() && HttpUtil.isKeepAlive(request);

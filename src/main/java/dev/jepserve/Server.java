@@ -100,7 +100,7 @@ public final class Server implements AutoCloseable {
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
                 metrics.customMetrics()::releaseOwner);
         StubProcessBackend stubs = new StubProcessBackend(
-                StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion()), callbacks, inProcess, timers,
+                StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion(), logs::settings), callbacks, inProcess, timers,
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
                 stubMetrics);
         shutdown.onStop("stub health and restarts", remaining -> stubs.close());

@@ -212,6 +212,8 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
         private final String requestedVersion;
         private final boolean decoupled;
         private final boolean emptyFinalWanted;
+        /** The thread that submits the request: a final error on it before submit returned is a refusal. */
+        private final Thread submitter = Thread.currentThread();
         // Guarded by the stream.
         private final List<ModelStreamInferResponse> held = new ArrayList<>(1);
         private boolean done;
@@ -276,8 +278,9 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
                 endWithError(error);
                 return;
             }
-            // Refused before inference: only the id. Failed during it: the request's model and version too.
-            boolean refused = !wasSubmitted();
+            // Refused before inference: only the id. Failed during it: the request's model and version too. A fast
+            // model may fail on its own thread before submit returned: that is a failure during inference.
+            boolean refused = isFinal && !wasSubmitted() && Thread.currentThread() == submitter;
             emit(this, InferResponseWriter.streamError(String.valueOf(error.getMessage()), id,
                     refused ? null : model, requestedVersion, refused ? null : isFinal), isFinal);
         }

@@ -2,6 +2,7 @@ package dev.jepserve.stub;
 
 import com.google.protobuf.ByteString;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.logging.LogController;
 import dev.jepserve.metrics.RemoteMetrics;
 import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
@@ -31,7 +32,8 @@ import java.util.concurrent.CompletionException;
 /**
  * The stub process: one model instance in its own JVM and CPython. Connects to the server's socket, then
  * serves its messages until the connection closes, and exits with it (a stub never outlives the server).
- * Usage: {@code java -cp jepserve.jar dev.jepserve.stub.StubMain <socket> <python> <jep version>}.
+ * Usage: {@code java -cp jepserve.jar dev.jepserve.stub.StubMain <socket> <python> <jep version> <log settings>}
+ * (see {@link StubLaunch#logArguments()}).
  */
 public final class StubMain {
     private static final long METRICS_FLUSH_MILLIS = 100;
@@ -74,6 +76,9 @@ public final class StubMain {
     public static void main(String[] args) throws IOException {
         // The log layout prints the pid; set it before the first logger exists.
         System.setProperty("jepserve.pid", Long.toString(ProcessHandle.current().pid()));
+        if (args.length >= 9) {
+            LogController.install(StubLaunch.parseLogArguments(List.of(args).subList(3, 9)));
+        }
         exitWithParent();
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));

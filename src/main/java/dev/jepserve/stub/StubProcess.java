@@ -81,6 +81,7 @@ final class StubProcess implements AutoCloseable {
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-cp", launch.classpath(), StubMain.class.getName(), socketPath.toString(),
                 launch.python().toString(), launch.jepVersion()));
+        command.addAll(launch.logArguments());
         // The stub's output (model prints, its log lines) goes where the server's goes.
         Process process = new ProcessBuilder(command).inheritIO().start();
         try {

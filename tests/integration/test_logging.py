@@ -204,7 +204,7 @@ def test_verbose_level_changes_at_run_time_over_grpc(fresh_server):
 
 @pytest.mark.parametrize("body, status, text", [
     ({"log_format": "json"}, 503, "invalid argument for --log_format, got: json"),
-    ({"log_file": "/tmp/x.log"}, 501, "log file location can not be updated through network protocol"),
+    ({"log_file": "logs/jepserve.log"}, 501, "log file location can not be updated through network protocol"),
     ({"log_info": "yes"}, 500, "attempt to access JSON non-boolean as boolean"),
     ({"log_verbose_level": -1}, 500, "attempt to access JSON non-unsigned-integer as unsigned-integer"),
     ({"log_format": 1}, 500, "attempt to access JSON non-string as string"),
@@ -219,7 +219,7 @@ def test_bad_values_are_refused_over_http_with_tritons_texts(server, body, statu
 @pytest.mark.parametrize("key, value, code, text", [
     ("log_format", {"string_param": "json"}, grpc.StatusCode.INVALID_ARGUMENT,
      "invalid argument for log_format, got: json"),
-    ("log_file", {"string_param": "/tmp/x.log"}, grpc.StatusCode.UNIMPLEMENTED,
+    ("log_file", {"string_param": "logs/jepserve.log"}, grpc.StatusCode.UNIMPLEMENTED,
      "log file location can not be updated through network protocol"),
     ("log_info", {"uint32_param": 1}, grpc.StatusCode.INVALID_ARGUMENT, "expect boolean for 'log_info'"),
     ("log_error", {}, grpc.StatusCode.INVALID_ARGUMENT, "expect boolean for 'log_error'"),

@@ -99,13 +99,13 @@ class ServerOptionsReaderTest {
     @Test
     void logFlagsAreParsed() {
         ServerOptions options = read("--model-repository=/m", "--log-info=false", "--log-warning", "off",
-                "--log-error=1", "--log-format=ISO8601", "--log-file=/tmp/x.log", "--log-verbose=true");
+                "--log-error=1", "--log-format=ISO8601", "--log-file=logs/jepserve.log", "--log-verbose=true");
 
         assertThat(options.log().info()).isFalse();
         assertThat(options.log().warning()).isFalse();
         assertThat(options.log().error()).isTrue();
         assertThat(options.log().format()).isEqualTo(LogFormat.ISO8601);
-        assertThat(options.log().file()).isEqualTo(Path.of("/tmp/x.log"));
+        assertThat(options.log().file()).isEqualTo(Path.of("logs/jepserve.log"));
         assertThat(options.logVerbose()).isEqualTo(1);
     }
 

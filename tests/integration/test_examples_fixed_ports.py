@@ -1,6 +1,9 @@
 """The seed's flow, as a user runs it: the server on examples/ at tritonserver's default ports, and the
-examples' clients run unmodified (they talk to localhost:8000 and localhost:8002). Runs alone."""
+examples' clients run unmodified (they talk to localhost:8000, 8001 and 8002). Runs alone; skipped, with the
+reason, when something else holds one of those ports (the same clients run on free ports in
+test_examples.py, so nothing goes untested)."""
 
+import socket
 import subprocess
 
 import pytest
@@ -9,10 +12,24 @@ from jepserve_process import EXAMPLES, VENV, JepServe
 
 pytestmark = pytest.mark.fixed_ports
 
+DEFAULT_PORTS = (8000, 8001, 8002)
+
+
+def port_taken(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
 
 @pytest.fixture(scope="module")
 def server():
-    with JepServe([EXAMPLES], http_port=8000, metrics_port=8002) as running:
+    taken = [port for port in DEFAULT_PORTS if port_taken(port)]
+    if taken:
+        pytest.skip("tritonserver's default ports %s are in use by another program" % taken)
+    with JepServe([EXAMPLES], http_port=8000, grpc_port=8001, metrics_port=8002) as running:
         yield running
 
 
@@ -32,7 +49,7 @@ def test_custom_metrics_client_passes_and_the_model_logs_its_latency(server):
     assert server.wait_for_output("Cumulative requests processing latency: ", timeout=10), server.output
 
 
-@pytest.mark.parametrize("example", ["add_sub", "text_stats"])
+@pytest.mark.parametrize("example", ["add_sub", "text_stats", "countdown", "echo_stream"])
 def test_example_clients_pass(server, example):
     completed = run_client(example)
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -36,22 +36,11 @@ public final class QueueScheduler implements Scheduler {
     private final BatchShapes shapes;
     private final InferenceObserver observer;
     private final ScheduledExecutorService timers;
-    private final boolean holdFinalUntilReturned;
     private long nextWakeNanos = Long.MAX_VALUE;
     private boolean closed;
 
     public QueueScheduler(List<? extends ModelInstance> instances, BatchPolicy policy, InferenceObserver observer,
                           ScheduledExecutorService timers) {
-        this(instances, policy, observer, timers, false);
-    }
-
-    /**
-     * @param decoupled the model may answer a request many times, at any time: its final responses go out
-     *                  at once instead of waiting for execute() to return (see {@link ScheduledRequest})
-     */
-    public QueueScheduler(List<? extends ModelInstance> instances, BatchPolicy policy, InferenceObserver observer,
-                          ScheduledExecutorService timers, boolean decoupled) {
-        this.holdFinalUntilReturned = !decoupled;
         if (instances.isEmpty()) {
             throw new IllegalArgumentException("a scheduler needs at least one model instance");
         }
@@ -93,8 +82,7 @@ public final class QueueScheduler implements Scheduler {
         boolean reject = queueTimeout > 0 && policy.rejectOnTimeout();
         long deadline = reject ? now + queueTimeout * 1000
                 : request.timeoutMicros() > 0 ? now + request.timeoutMicros() * 1000 : Long.MAX_VALUE;
-        return new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer, this::finished,
-                holdFinalUntilReturned);
+        return new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer, this::finished);
     }
 
     /** A request got its final answer: it no longer counts for draining or deadlines. */

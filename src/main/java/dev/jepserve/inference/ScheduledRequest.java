@@ -25,13 +25,6 @@ public final class ScheduledRequest {
     private final ResponseSink sink;
     private final InferenceObserver observer;
     private final Consumer<ScheduledRequest> onFinished;
-    /**
-     * A final successful response sent while execute() still runs waits until it returned, so its outcome is
-     * counted (with the execution's compute times) before the client has it: a client that reads /metrics or
-     * the statistics right after its answer sees it. True for non-decoupled models, whose one response is
-     * normally sent at the end of execute(); decoupled models' responses go out at once.
-     */
-    private final boolean holdFinalUntilReturned;
     private volatile boolean timedOut;
     private volatile boolean abandoned;
 
@@ -44,8 +37,6 @@ public final class ScheduledRequest {
     private long finishedNanos;
     private long startedNanos;
     private ExecutionTimes times;
-    private InferenceResponse heldFinal;
-    private boolean holdingFinal;
     private boolean counted;
 
     /**
@@ -55,8 +46,7 @@ public final class ScheduledRequest {
      */
     ScheduledRequest(InferenceRequest request, int batchSize, long enqueuedNanos, long deadlineNanos,
                      boolean rejectAtDeadline, ResponseSink sink, InferenceObserver observer,
-                     Consumer<ScheduledRequest> onFinished, boolean holdFinalUntilReturned) {
-        this.holdFinalUntilReturned = holdFinalUntilReturned;
+                     Consumer<ScheduledRequest> onFinished) {
         this.request = request;
         this.batchSize = batchSize;
         this.enqueuedNanos = enqueuedNanos;
@@ -122,23 +112,8 @@ public final class ScheduledRequest {
             LOG.debug("[request id: {}] model '{}': {} response sent, outputs {}", idForLog(), request.modelName(),
                     isFinal ? "final" : "non-final", response == null ? "[]" : response.outputs());
         }
-        if (isFinal && holdFinalUntilReturned) {
-            synchronized (this) {
-                if (times == null) {
-                    // Delivered by executionReturned, once the outcome is counted.
-                    heldFinal = response;
-                    holdingFinal = true;
-                    return true;
-                }
-            }
-        }
-        if (isFinal) {
-            countIfComplete();
-        }
         sink.send(response, isFinal);
-        if (isFinal) {
-            onFinished.accept(this);
-        }
+        finishIfFinal(isFinal);
         return true;
     }
 
@@ -152,13 +127,8 @@ public final class ScheduledRequest {
             LOG.debug("[request id: {}] model '{}': error response sent: {}", idForLog(), request.modelName(),
                     firstLine(error.getMessage()));
         }
-        if (isFinal) {
-            countIfComplete(); // a failure needs no compute times: counted before the client hears of it
-        }
         sink.fail(error, isFinal);
-        if (isFinal) {
-            onFinished.accept(this);
-        }
+        finishIfFinal(isFinal);
         return true;
     }
 
@@ -200,6 +170,13 @@ public final class ScheduledRequest {
         return true;
     }
 
+    private void finishIfFinal(boolean isFinal) {
+        if (isFinal) {
+            countIfComplete();
+            onFinished.accept(this);
+        }
+    }
+
     /** The request was handed to an instance at this time. */
     synchronized void started(long nanos) {
         startedNanos = nanos;
@@ -207,20 +184,10 @@ public final class ScheduledRequest {
 
     /** The execute() call that ran this request returned. */
     void executionReturned(ExecutionTimes executionTimes) {
-        boolean deliverHeld;
-        InferenceResponse held;
         synchronized (this) {
             times = executionTimes;
-            deliverHeld = holdingFinal;
-            held = heldFinal;
-            holdingFinal = false;
-            heldFinal = null;
         }
         countIfComplete();
-        if (deliverHeld) {
-            sink.send(held, true);
-            onFinished.accept(this);
-        }
     }
 
     /** Tells the observer the outcome once the final answer went out and (for a started request) execute returned. */

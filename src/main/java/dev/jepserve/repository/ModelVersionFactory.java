@@ -31,8 +31,7 @@ public final class ModelVersionFactory {
         versionMetrics.loadDuration((System.nanoTime() - loadStartedNanos) / 1e9);
         ModelStatistics statistics = new ModelStatistics();
         QueueScheduler scheduler = new QueueScheduler(loaded.instances(), BatchPolicy.from(config),
-                InferenceObserver.both(versionMetrics, statistics), timers,
-                config.getModelTransactionPolicy().getDecoupled());
+                InferenceObserver.both(versionMetrics, statistics), timers);
         Runnable onUnload = () -> {
             loaded.release().run();
             versionMetrics.close();

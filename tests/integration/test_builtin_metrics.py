@@ -1,6 +1,8 @@
 """The nv_* families: created at load, moving with successes and failures, parseable by Prometheus."""
 
 import numpy as np
+import time
+
 import pytest
 import requests
 import tritonclient.http as httpclient
@@ -67,7 +69,15 @@ def test_counters_move_with_successes_and_failures(server):
         infer_x(server, -1)
     with pytest.raises(InferenceServerException):
         infer_x(server, 0)
-    after = samples(scrape(server))
+    # Counters move when an execution returns, which may be a moment after its client got the answer.
+    deadline = time.monotonic() + 5
+    while True:
+        after = samples(scrape(server))
+        executions = value(after, "nv_inference_exec_count", "execute_raises") - value(
+            before, "nv_inference_exec_count", "execute_raises")
+        if executions >= 4 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
 
     def delta(name, **labels):
         return value(after, name, "execute_raises", **labels) - value(before, name, "execute_raises", **labels)

@@ -127,8 +127,13 @@ public final class ScheduledRequest {
             LOG.debug("[request id: {}] model '{}': error response sent: {}", idForLog(), request.modelName(),
                     firstLine(error.getMessage()));
         }
+        if (isFinal) {
+            countIfComplete(); // a failure needs no compute times: counted before the client hears of it
+        }
         sink.fail(error, isFinal);
-        finishIfFinal(isFinal);
+        if (isFinal) {
+            onFinished.accept(this);
+        }
         return true;
     }
 

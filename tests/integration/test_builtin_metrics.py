@@ -1,7 +1,8 @@
 """The nv_* families: created at load, moving with successes and failures, parseable by Prometheus."""
 
-import numpy as np
 import time
+
+import numpy as np
 
 import pytest
 import requests

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The server's end of one stub process's custom metrics: its families and series live in the server's
@@ -31,10 +32,11 @@ final class StubMetricsHandler implements StubProcess.Listener {
     private final Map<Long, CustomFamily> families = new ConcurrentHashMap<>();
     private final Map<Long, CustomSeries> series = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> flushes = new ConcurrentHashMap<>();
-    private final Runnable onGone;
+    private final Consumer<StubMetricsHandler> onGone;
 
     /** @param onGone runs when the stub died (the hub forgets this handler) */
-    StubMetricsHandler(CustomMetrics registry, StubProcess stub, StubProcess.Listener next, Runnable onGone) {
+    StubMetricsHandler(CustomMetrics registry, StubProcess stub, StubProcess.Listener next,
+                       Consumer<StubMetricsHandler> onGone) {
         this.registry = registry;
         this.stub = stub;
         this.next = next;
@@ -74,7 +76,7 @@ final class StubMetricsHandler implements StubProcess.Listener {
         series.clear();
         flushes.values().forEach(flushed -> flushed.complete(null));
         flushes.clear();
-        onGone.run();
+        onGone.accept(this);
         next.onDeath(dead, why);
     }
 

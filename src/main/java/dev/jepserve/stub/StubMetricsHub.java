@@ -22,10 +22,9 @@ public final class StubMetricsHub {
 
     /** Handles a new stub's metric messages; passes the rest to {@code next}. */
     StubProcess.Listener attach(StubProcess stub, StubProcess.Listener next) {
-        StubMetricsHandler[] handler = new StubMetricsHandler[1];
-        handler[0] = new StubMetricsHandler(registry, stub, next, () -> live.remove(handler[0]));
-        live.add(handler[0]);
-        return handler[0];
+        StubMetricsHandler handler = new StubMetricsHandler(registry, stub, next, live::remove);
+        live.add(handler);
+        return handler;
     }
 
     /** Waits (at most the timeout) until every live stub sent its queued updates. */

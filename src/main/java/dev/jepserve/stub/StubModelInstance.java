@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,7 +40,7 @@ final class StubModelInstance implements ModelInstance {
     private final PythonCallbacks callbacks;
     /** Requests the stub may still answer, by handle (to fail them if it dies, and to push cancellations). */
     private final Map<Long, ScheduledRequest> open = new ConcurrentHashMap<>();
-    private final Map<Long, Boolean> cancelledSent = new ConcurrentHashMap<>();
+    private final Set<Long> cancelledSent = ConcurrentHashMap.newKeySet();
     /** Batches whose execute() has not returned, by batch handle. */
     private final Map<Long, List<Long>> batches = new ConcurrentHashMap<>();
     /** The serving stub; null while it is started or restarted. */
@@ -185,7 +186,7 @@ final class StubModelInstance implements ModelInstance {
         StubProcess current = stub;
         List<Long> newly = new ArrayList<>();
         for (Map.Entry<Long, ScheduledRequest> entry : open.entrySet()) {
-            if (entry.getValue().isCancelled() && cancelledSent.putIfAbsent(entry.getKey(), true) == null) {
+            if (entry.getValue().isCancelled() && cancelledSent.add(entry.getKey())) {
                 newly.add(entry.getKey());
             }
         }

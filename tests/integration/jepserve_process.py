@@ -4,6 +4,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -14,6 +15,9 @@ import requests
 PROJECT = Path(__file__).resolve().parents[2]
 JAR = PROJECT / "target" / "jepserve.jar"
 VENV = PROJECT / ".venv"
+# Clients (tritonclient) run with the interpreter running the tests: .venv-test after bin/setup. The server
+# embeds VENV, which holds only the runtime packages.
+CLIENT_PYTHON = sys.executable
 TEST_MODELS = PROJECT / "tests" / "models"
 EXAMPLES = PROJECT / "examples"
 

@@ -122,7 +122,7 @@ def test_log_flags_and_model_config_name(tmp_path):
     # Values as separate arguments, booleans spelled as tritonserver allows.
     server = TritonCommandLine([
         "--model-repository", str(repository), "--http-port", str(http_port), "--metrics-port", str(free_port()),
-        "--log-file", str(log_file), "--log-info", "off", "--log-format", "ISO8601",
+        "--grpc-port", str(free_port()), "--log-file", str(log_file), "--log-info", "off", "--log-format", "ISO8601",
         "--cuda-memory-pool-byte-size", "0:67108864", "--model-config-name", "variant"], http_port).wait_live()
     try:
         assert_serves_add_sub(server)
@@ -153,7 +153,7 @@ def test_a_port_in_use_is_one_line_and_exit_1():
         taken.listen()
         port = taken.getsockname()[1]
         code, output = run_to_end(["--model-repository=%s" % repository, "--http-port=%d" % port,
-                                   "--metrics-port=%d" % free_port()])
+                                   "--metrics-port=%d" % free_port(), "--grpc-port=%d" % free_port()])
     assert code == 1, output
     errors = [line for line in output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, output
@@ -197,7 +197,9 @@ def test_help_lists_every_flag_of_the_readme_with_defaults():
 
 def test_bin_jepserve_with_flags_but_no_repository_serves_the_examples():
     http_port = free_port()
-    server = TritonCommandLine(["--http-port=%d" % http_port, "--metrics-port=%d" % free_port()], http_port,
+    # Free ports only: bin/test passes while other programs hold 8000-8002.
+    server = TritonCommandLine(["--http-port=%d" % http_port, "--metrics-port=%d" % free_port(),
+                                "--grpc-port=%d" % free_port()], http_port,
                                command=[str(PROJECT / "bin" / "jepserve")]).wait_live()
     try:
         assert requests.get("http://%s/v2/models/add_sub/ready" % server.url, timeout=5).status_code == 200

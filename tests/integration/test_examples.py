@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from jepserve_process import EXAMPLES, VENV, JepServe
+from jepserve_process import CLIENT_PYTHON, EXAMPLES, JepServe
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def server():
 
 
 def run_client(name, *arguments):
-    return subprocess.run([str(VENV / "bin" / "python"), str(EXAMPLES / name / "client.py"), *arguments],
+    return subprocess.run([CLIENT_PYTHON, str(EXAMPLES / name / "client.py"), *arguments],
                           capture_output=True, text=True, timeout=120)
 
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from jepserve_process import EXAMPLES, VENV, JepServe
+from jepserve_process import CLIENT_PYTHON, EXAMPLES, JepServe
 
 pytestmark = pytest.mark.fixed_ports
 
@@ -34,7 +34,7 @@ def server():
 
 
 def run_client(name):
-    return subprocess.run([str(VENV / "bin" / "python"), str(EXAMPLES / name / "client.py")],
+    return subprocess.run([CLIENT_PYTHON, str(EXAMPLES / name / "client.py")],
                           capture_output=True, text=True, timeout=120)
 
 

@@ -15,7 +15,7 @@ import tritonclient.grpc.aio as aioclient
 from tritonclient.grpc import service_pb2, service_pb2_grpc
 from tritonclient.utils import InferenceServerException
 
-from jepserve_process import EXAMPLES, TEST_MODELS, VENV, JepServe, make_repository
+from jepserve_process import CLIENT_PYTHON, EXAMPLES, TEST_MODELS, JepServe, make_repository
 
 MODELS = ["bytes_echo", "cancel_aware", "execute_raises", "batched_scale", "decoupled_modes"]
 DECOUPLED_EXAMPLES = ["countdown", "echo_stream"]
@@ -432,7 +432,7 @@ def test_cancelling_a_stream_cancels_its_requests(server, client):
 
 @pytest.mark.parametrize("example", DECOUPLED_EXAMPLES)
 def test_the_decoupled_examples_clients_pass(server, example):
-    completed = subprocess.run([str(VENV / "bin" / "python"), str(EXAMPLES / example / "client.py"),
+    completed = subprocess.run([CLIENT_PYTHON, str(EXAMPLES / example / "client.py"),
                                 "--url", server.grpc_url], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert completed.stdout.strip().endswith("PASS: %s" % example)

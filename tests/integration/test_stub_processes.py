@@ -204,10 +204,10 @@ def test_python_isolation_process_runs_every_model_in_stubs():
 def test_the_custom_metrics_example_passes_with_every_instance_in_a_stub():
     import subprocess
 
-    from jepserve_process import VENV
+    from jepserve_process import CLIENT_PYTHON
     repository = make_repository(EXAMPLES / "custom_metrics")
     with JepServe([repository], extra_args=["--python-isolation", "process"]) as server:
-        completed = subprocess.run([str(VENV / "bin" / "python"), str(EXAMPLES / "custom_metrics" / "client.py"),
+        completed = subprocess.run([CLIENT_PYTHON, str(EXAMPLES / "custom_metrics" / "client.py"),
                                     "--url", server.url, "--metrics-url", server.metrics_url],
                                    capture_output=True, text=True, timeout=120)
         assert completed.returncode == 0, completed.stdout + completed.stderr + server.output[-3000:]

@@ -11,7 +11,7 @@ import requests
 import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
 
-from jepserve_process import EXAMPLES, TEST_MODELS, VENV, JepServe, make_repository
+from jepserve_process import CLIENT_PYTHON, EXAMPLES, TEST_MODELS, JepServe, make_repository
 
 MODELS = ["bytes_echo", "optional_input", "batched_scale", "auto_complete_only", "execute_raises", "init_raises",
           "init_args", "syntax_error"]
@@ -81,7 +81,7 @@ def test_add_sub_binary_and_json(client):
 
 
 def test_add_sub_example_client_passes(server):
-    completed = subprocess.run([str(VENV / "bin" / "python"), str(EXAMPLES / "add_sub" / "client.py"),
+    completed = subprocess.run([CLIENT_PYTHON, str(EXAMPLES / "add_sub" / "client.py"),
                                 "--url", server.url], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "PASS: add_sub" in completed.stdout

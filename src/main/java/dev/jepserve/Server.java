@@ -218,6 +218,16 @@ public final class Server implements AutoCloseable {
         return metrics.scrape();
     }
 
+    /** The protocol-free service the front ends call; the Java API (dev.jepserve.api) infers through it. */
+    public InferenceService inferenceService() {
+        return service;
+    }
+
+    /** The Prometheus exposition text, as a scrape of /metrics returns it (empty with --allow-metrics=false). */
+    public String metricsText() {
+        return scrape();
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitTermination() throws InterruptedException {
         terminated.await();

@@ -22,7 +22,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * venv. Skipped when the venv is absent.
  */
 class TritonClientCompatibilityTest {
-    private static final Path PYTHON = Path.of(System.getProperty("jepserve.python", ".venv/bin/python"));
+    /** The test environment's Python (tritonclient lives there, not in the server's .venv). */
+    private static final Path PYTHON = Path.of(System.getProperty("jepserve.python",
+            Files.isExecutable(Path.of(".venv-test/bin/python")) ? ".venv-test/bin/python" : ".venv/bin/python"));
 
     private static final String SCRIPT = """
             import asyncio, sys

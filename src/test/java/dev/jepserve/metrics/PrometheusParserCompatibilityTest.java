@@ -86,7 +86,7 @@ class PrometheusParserCompatibilityTest {
 
     private static Path findPython() {
         String configured = System.getProperty("jepserve.python", System.getenv("JEPSERVE_PYTHON"));
-        return Stream.of(configured, ".venv/bin/python")
+        return Stream.of(configured, ".venv-test/bin/python", ".venv/bin/python")
                 .filter(candidate -> candidate != null && !candidate.isEmpty())
                 .map(Path::of)
                 .filter(Files::isExecutable)

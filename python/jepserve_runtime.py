@@ -133,7 +133,8 @@ def create_instance(instance_key, module_key, args_items, instance_name, model_n
     items = list(args_items)
     for i in range(0, len(items), 2):
         args[str(items[i])] = str(items[i + 1])
-    instance_context = context.InstanceContext(instance_name, model_name, model_version, version_dir)
+    instance_context = context.InstanceContext(instance_name, model_name, model_version, version_dir,
+                                               owner=instance_key)
     previous = context.set_current_instance(instance_context)
     try:
         model = getattr(_modules[module_key], _MODEL_CLASS)()

@@ -913,10 +913,10 @@ class Logger:
 # Model control and model directory
 
 
-def _model_control():
+def _model_control(failure):
     callbacks = _ctx.callbacks
     if callbacks is None:
-        raise TritonModelException("Model control is only available inside the server.")
+        raise TritonModelException("%s: model control is only available inside the server" % failure)
     return callbacks
 
 
@@ -938,21 +938,21 @@ def load_model(model_name, config="", files=None):
                     "failed to load model '%s', the content of '%s' must be bytes" % (model_name, key))
             encoded[str(key)] = base64.b64encode(bytes(content)).decode("ascii")
         files_json = json.dumps(encoded)
-    error = _model_control().loadModel(str(model_name), str(config or ""), files_json)
+    error = _model_control("Failed to load model").loadModel(str(model_name), str(config or ""), files_json)
     if error is not None:
         raise TritonModelException("Failed to load model: %s" % error)
 
 
 def unload_model(model_name, unload_dependents=False):
     """Starts unloading a model (its requests in flight finish first); explicit mode only."""
-    error = _model_control().unloadModel(str(model_name), bool(unload_dependents))
+    error = _model_control("Failed to unload model").unloadModel(str(model_name), bool(unload_dependents))
     if error is not None:
         raise TritonModelException("Failed to unload model: %s" % error)
 
 
 def is_model_ready(model_name, model_version=""):
     """Whether the model (version) is loaded and ready; a version must be a positive integer string."""
-    answer = str(_model_control().isModelReady(str(model_name), str(model_version)))
+    answer = str(_model_control("Failed to check model readiness").isModelReady(str(model_name), str(model_version)))
     if answer == "true":
         return True
     if answer == "false":

@@ -266,3 +266,6 @@ def test_unload_removes_the_model_series_and_keeps_a_shared_family():
             client.load_model("unload_metrics_b")
             assert 'nv_inference_request_success{model="unload_metrics_b",version="1"} 1' in \
                 requests.get(server.metrics_url).text
+            assert server.wait_for_output("successfully unloaded 'unload_metrics_b' version 1")
+            # The old instances are gone; the new ones (same instance names) keep the shared custom series.
+            assert 'unload_test_requests{model="unload_metrics_b"} 1' in requests.get(server.metrics_url).text

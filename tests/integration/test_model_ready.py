@@ -18,27 +18,37 @@ MODES = {"ready_true": ("true", True), "ready_false": ("false", False), "ready_r
          "ready_async_false": ("async_false", False), "ready_slow": ("slow", False)}
 
 
-def ready_repository():
+# Stub processes are costly on a small machine: that mode checks a subset covering each kind of answer.
+PROCESS_MODES = ("ready_true", "ready_raise", "ready_nonbool", "ready_async_false", "ready_slow")
+
+
+def ready_repository(names):
     repository = make_repository()
     source = TEST_MODELS / "ready_modes"
-    for name, (mode, _) in MODES.items():
+    for name in names:
+        mode = MODES[name][0]
         shutil.copytree(source, repository / name, ignore=shutil.ignore_patterns("__pycache__"))
         config = repository / name / "config.pbtxt"
         config.write_text(config.read_text().replace('string_value: "true"', 'string_value: "%s"' % mode))
     return repository
 
 
-@pytest.fixture(scope="module")
-def ready_server():
+@pytest.fixture(scope="module", params=["inprocess", "process"])
+def ready_server(request):
+    names = sorted(MODES) if request.param == "inprocess" else PROCESS_MODES
     # A model that is not ready by its own word still loaded: the server must start and stay up.
-    server = JepServe([ready_repository()], ["--strict-readiness", "false"])
+    server = JepServe([ready_repository(names)], ["--strict-readiness", "false",
+                                                  "--python-isolation", request.param])
     server.wait_live()
+    server.names = names
     yield server
     server.stop()
 
 
 @pytest.mark.parametrize("name", sorted(MODES))
 def test_is_ready_variants_over_http_and_grpc(ready_server, name):
+    if name not in ready_server.names:
+        pytest.skip("not served in this isolation mode")
     expected = MODES[name][1]
     started = time.monotonic()
     with httpclient.InferenceServerClient(ready_server.url, network_timeout=30) as client:
@@ -57,8 +67,8 @@ def test_a_not_ready_model_still_serves_and_others_answer(ready_server):
     with httpclient.InferenceServerClient(ready_server.url) as client:
         inp = httpclient.InferInput("X", [1], "INT32")
         inp.set_data_from_numpy(np.array([3], dtype=np.int32))
-        assert client.infer("ready_false", [inp]).as_numpy("Y")[0] == 3
-        response = requests.get("http://%s/v2/models/ready_false/ready" % ready_server.url)
+        assert client.infer("ready_raise", [inp]).as_numpy("Y")[0] == 3
+        response = requests.get("http://%s/v2/models/ready_raise/ready" % ready_server.url)
         assert response.status_code == 400
         unknown = requests.get("http://%s/v2/models/no_such_model/ready" % ready_server.url)
         assert unknown.status_code == 404 and "is not found" in unknown.json()["error"]
@@ -102,11 +112,11 @@ def command(client, text):
     return client.infer("control_caller", [inp]).as_numpy("RESULT")[0].decode()
 
 
-@pytest.mark.parametrize("threads", ["1", "2"])
-def test_model_control_from_python(threads):
+@pytest.mark.parametrize("threads,isolation", [("1", "inprocess"), ("2", "inprocess"), ("1", "process")])
+def test_model_control_from_python(threads, isolation):
     repository = make_repository(TEST_MODELS / "control_caller", TEST_MODELS / "control_offset")
     with JepServe([repository], ["--model-control-mode", "explicit", "--load-model", "control_caller",
-                                 "--python-threads", threads]) as server:
+                                 "--python-threads", threads, "--python-isolation", isolation]) as server:
         with httpclient.InferenceServerClient(server.url) as client:
             assert command(client, "ready control_offset") == "False"
             assert command(client, "load control_offset") == "ok"

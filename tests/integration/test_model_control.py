@@ -206,9 +206,11 @@ class Traffic:
         self.thread.join(30)
 
 
-def test_explicit_reload_under_load_fails_no_request():
+@pytest.mark.parametrize("isolation", ["inprocess", "process"])
+def test_explicit_reload_under_load_fails_no_request(isolation):
     repository = make_repository(TEST_MODELS / "control_offset")
-    with JepServe([repository], ["--model-control-mode", "explicit", "--load-model", "*"]) as server:
+    with JepServe([repository], ["--model-control-mode", "explicit", "--load-model", "*",
+                                 "--python-isolation", isolation]) as server:
         with httpclient.InferenceServerClient(server.url) as client, \
                 httpclient.InferenceServerClient(server.url) as control:
             with Traffic(client, httpclient) as traffic:

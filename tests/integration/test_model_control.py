@@ -271,3 +271,27 @@ def test_unload_removes_the_model_series_and_keeps_a_shared_family():
             assert server.wait_for_output("successfully unloaded 'unload_metrics_b' version 1")
             # The old instances are gone; the new ones (same instance names) keep the shared custom series.
             assert 'unload_test_requests{model="unload_metrics_b"} 1' in requests.get(server.metrics_url).text
+
+
+def test_index_shows_loading_and_unloading():
+    repository = make_repository(TEST_MODELS / "control_slow")
+    with JepServe([repository], ["--model-control-mode", "explicit"]) as server:
+        assert index(server) == [{"name": "control_slow"}]
+        with httpclient.InferenceServerClient(server.url, network_timeout=60) as client:
+            loader = threading.Thread(target=client.load_model, args=("control_slow",))
+            loader.start()
+            wait_until(lambda: {"name": "control_slow", "version": "1", "state": "LOADING"} in index(server),
+                       what="LOADING")
+            assert not requests.get("http://%s/v2/health/ready" % server.url).ok
+            loader.join(60)
+        assert index(server) == [{"name": "control_slow", "version": "1", "state": "READY"}]
+        grpc = grpcclient.InferenceServerClient(server.grpc_url)
+        try:
+            grpc.unload_model("control_slow")
+            states = [m.state for m in grpc.get_model_repository_index().models]
+            assert states == ["UNLOADING"]
+            wait_until(lambda: [m.reason for m in grpc.get_model_repository_index().models] == ["unloaded"],
+                       what="unloaded")
+            assert grpc.is_server_ready()
+        finally:
+            grpc.close()

@@ -4,7 +4,6 @@ import dev.jepserve.ModelControlMode;
 import dev.jepserve.config.ModelConfigJson;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.inference.ModelLoadParameters;
-import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +45,9 @@ public final class ModelController {
     private final Set<String> overridden = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param loadThreads runs loads (--model-load-thread-count threads)
-     * @param swap        retires replaced and unloaded versions
+     * @param loadThreads   runs loads (--model-load-thread-count threads)
+     * @param retireThreads retires replaced and unloaded versions (each waits for its requests)
+     * @param drainMillis   how long a retiring version's requests may take before it is finalized
      */
     public ModelController(ModelRepository repository, ModelLoader loader, ModelControlMode mode,
                            ExecutorService loadThreads, ExecutorService retireThreads, long drainMillis) {
@@ -251,8 +251,7 @@ public final class ModelController {
             if (old == null || !hasReady(old)) {
                 repository.publish(LoadedModel.failed(name, dir, e.getMessage()));
             }
-            throw new TritonException(e.code() == TritonCode.INVALID_ARG ? TritonCode.INVALID_ARG : TritonCode.INTERNAL,
-                    e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
             LOG.error("failed to load '{}': {}", name, e.toString());
             throw TritonException.internal("failed to load '" + name + "', failed to poll from model repository");

@@ -31,17 +31,6 @@ public final class ModelLoader {
         this.options = options;
     }
 
-    public LoadedModel load(String name, Path modelDir) {
-        PreparedModel prepared;
-        try {
-            prepared = prepare(name, modelDir, null);
-        } catch (TritonException e) {
-            LOG.error("failed to load '{}': {}", name, e.getMessage());
-            return LoadedModel.failed(name, modelDir, e.getMessage());
-        }
-        return new LoadedModel(name, modelDir, loadVersions(prepared));
-    }
-
     /**
      * Reads and completes the configuration (the model's auto_complete_config runs from the newest version's
      * model.py) and picks the versions its policy serves.

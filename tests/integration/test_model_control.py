@@ -238,6 +238,14 @@ def test_poll_reload_under_load_fails_no_request():
                 wait_until(lambda: traffic.sent > count + 20, what="traffic after the reload")
             assert traffic.failures == []
             assert 11 in traffic.answers
+            # A new version directory is seen too; the policy (latest 1) serves it instead of version 1.
+            shutil.copytree(repository / "control_offset" / "1", repository / "control_offset" / "2",
+                            ignore=shutil.ignore_patterns("__pycache__"))
+            set_offset(repository, 9)  # version 1 changes too; version 2 keeps OFFSET = 7
+            wait_until(lambda: {m.version: m.state for m in client.get_model_repository_index().models
+                                if m.name == "control_offset"} == {"1": "UNAVAILABLE", "2": "READY"},
+                       timeout=60, what="version 2 to replace version 1")
+            assert infer(client, grpcclient, "control_offset", 10) == 17
             # A model directory removed from the repository unloads.
             shutil.rmtree(repository / "control_offset")
             wait_until(lambda: not client.is_model_ready("control_offset"), timeout=60, what="poll unload")
@@ -295,3 +303,16 @@ def test_index_shows_loading_and_unloading():
             assert grpc.is_server_ready()
         finally:
             grpc.close()
+
+
+def test_explicit_start_refuses_unknown_and_mixed_wildcard_models():
+    repository = make_repository(TEST_MODELS / "control_offset")
+    for args, line in ((["--load-model", "nope"], "failed to poll model 'nope': model not found in any model repository"),
+                       (["--load-model", "*", "--load-model", "control_offset"],
+                        "Wildcard model name '*' must be the ONLY startup model if specified at all.")):
+        server = JepServe([repository], ["--model-control-mode", "explicit"] + args)
+        try:
+            assert server.process.wait(120) == 1
+            assert line in server.output
+        finally:
+            server.stop()

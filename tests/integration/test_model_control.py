@@ -67,6 +67,8 @@ def test_explicit_start_loads_only_the_named_models(explicit_server):
     ready = requests.post("http://%s/v2/repository/index" % explicit_server.url, json={"ready": True}).json()
     assert ready == [{"name": "control_offset", "version": "1", "state": "READY"}]
     assert requests.get("http://%s/v2/health/ready" % explicit_server.url).status_code == 200
+    with httpclient.InferenceServerClient(explicit_server.url) as client:
+        assert client.get_model_repository_index() == entries
 
 
 def test_load_unload_and_version_policy_over_http(explicit_server):

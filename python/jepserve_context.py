@@ -18,13 +18,16 @@ class TritonModelException(Exception):
 class InstanceContext:
     """The model instance a Python call is made for: used for error texts and to own metric series."""
 
-    __slots__ = ("name", "model_name", "model_version", "version_dir")
+    __slots__ = ("name", "model_name", "model_version", "version_dir", "owner")
 
-    def __init__(self, name, model_name, model_version, version_dir=""):
+    def __init__(self, name, model_name, model_version, version_dir="", owner=None):
         self.name = name
         self.model_name = model_name
         self.model_version = model_version
         self.version_dir = version_dir
+        # Who owns the metric series it creates: unique per instance object, so the instance a reload
+        # replaces (same name) releases only its own series.
+        self.owner = owner or name
 
 
 _thread_state = threading.local()
@@ -46,6 +49,11 @@ def set_current_instance(context):
     previous = getattr(_thread_state, "instance", None)
     _thread_state.instance = context
     return previous
+
+
+def current_instance_owner():
+    context = current_instance()
+    return context.owner if context is not None else ""
 
 
 def current_instance_name():

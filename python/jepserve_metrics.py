@@ -166,6 +166,7 @@ class MetricFamily:
                 ", got (%s, %s, %s)" % (type(name).__name__, type(description).__name__, type(kind).__name__))
         self._kind = kind
         self._instance = jepserve_context.current_instance_name()
+        self._owner = jepserve_context.current_instance_owner()
         backend = jepserve_context.metrics_backend
         if backend is None:
             raise _layered(_FAMILY_PREFIX, self._instance, "metrics not supported")
@@ -194,7 +195,8 @@ class MetricFamily:
         if not all(isinstance(value, str) for value in values):
             raise _layered(_METRIC_PREFIX, instance, "attempt to access JSON non-string as string")
         try:
-            handle = self._family.series(names, values, buckets, instance)
+            owner = jepserve_context.current_instance_owner() or self._owner or instance
+            handle = self._family.series(names, values, buckets, owner)
         except TypeError:
             raise
         except Exception as error:

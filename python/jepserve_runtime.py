@@ -133,7 +133,8 @@ def create_instance(instance_key, module_key, args_items, instance_name, model_n
     items = list(args_items)
     for i in range(0, len(items), 2):
         args[str(items[i])] = str(items[i + 1])
-    instance_context = context.InstanceContext(instance_name, model_name, model_version, version_dir)
+    instance_context = context.InstanceContext(instance_name, model_name, model_version, version_dir,
+                                               owner=instance_key)
     previous = context.set_current_instance(instance_context)
     try:
         model = getattr(_modules[module_key], _MODEL_CLASS)()
@@ -347,3 +348,67 @@ def _log_model_error(instance, message):
         filename = os.path.basename(_model_file(instance))
         line = execute.co_firstlineno if execute is not None else 0
     context.write_log(2, filename, line, message)
+
+
+def check_ready(instance_key, check):
+    """Starts the instance's own is_ready() (optional; may be `async def`) off the Python worker.
+
+    Returns "absent" when the model has no is_ready (it is then ready whenever it runs), "false" for an unknown
+    instance, else None: the answer ("true", "false" or an error text) goes to callbacks.readinessChecked(check,
+    answer) when is_ready returns. A non-bool answer or an exception means not ready (logged, as Triton does).
+    The server stops waiting after 5 s; a slow is_ready keeps running on its own thread meanwhile.
+    """
+    instance = _instances.get(instance_key)
+    if instance is None:
+        return "false"
+    is_ready = getattr(instance.model, "is_ready", None)
+    if is_ready is None:
+        return "absent"
+
+    def report(answer):
+        callbacks = context.callbacks
+        if callbacks is not None:
+            callbacks.readinessChecked(check, answer)
+
+    def judge(result):
+        if isinstance(result, bool):
+            return "true" if result else "false"
+        message = "is_ready() must return a boolean value"
+        context.write_log(2, os.path.basename(_model_file(instance)), 0,
+                          "Model '%s': %s, got '%s'" % (instance.context.name, message, type(result).__name__))
+        return message
+
+    def failed():
+        message = "is_ready() of model '%s' raised %s" % (instance.context.name, _describe_current_exception())
+        context.write_log(2, os.path.basename(_model_file(instance)), 0, message.rstrip("\n"))
+        return message
+
+    def run_async(coroutine):
+        future = asyncio.run_coroutine_threadsafe(coroutine, _instance_loop(instance))
+
+        def done(finished):
+            try:
+                report(judge(finished.result()))
+            except BaseException:
+                report(failed())
+
+        future.add_done_callback(done)
+
+    if inspect.iscoroutinefunction(is_ready):
+        run_async(is_ready())
+        return None
+
+    def run_sync():
+        context.set_current_instance(instance.context)
+        try:
+            result = is_ready()
+        except BaseException:
+            report(failed())
+            return
+        if inspect.iscoroutine(result):
+            run_async(result)
+        else:
+            report(judge(result))
+
+    threading.Thread(target=run_sync, name="jepserve-is-ready-%s" % instance.context.name, daemon=True).start()
+    return None

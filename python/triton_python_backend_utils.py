@@ -913,18 +913,51 @@ class Logger:
 # Model control and model directory
 
 
+def _model_control(failure):
+    callbacks = _ctx.callbacks
+    if callbacks is None:
+        raise TritonModelException("%s: model control is only available inside the server" % failure)
+    return callbacks
+
+
 def load_model(model_name, config="", files=None):
-    raise TritonModelException("Failed to load model: loading models from Python is not supported by jepserve yet.")
+    """Loads (or reloads) a model and waits for it; the server must run with --model-control-mode=explicit.
+
+    config: a model configuration as JSON; files: {"file:<version>/<path>": bytes}, which needs config.
+    """
+    if files is not None and not isinstance(files, dict):
+        raise TritonModelException(
+            "failed to load model '%s', files should be a dictionary of file paths and file contents" % model_name)
+    files_json = ""
+    if files:
+        import base64
+        encoded = {}
+        for key, content in files.items():
+            if not isinstance(content, (bytes, bytearray)):
+                raise TritonModelException(
+                    "failed to load model '%s', the content of '%s' must be bytes" % (model_name, key))
+            encoded[str(key)] = base64.b64encode(bytes(content)).decode("ascii")
+        files_json = json.dumps(encoded)
+    error = _model_control("Failed to load model").loadModel(str(model_name), str(config or ""), files_json)
+    if error is not None:
+        raise TritonModelException("Failed to load model: %s" % error)
 
 
 def unload_model(model_name, unload_dependents=False):
-    raise TritonModelException(
-        "Failed to unload model: unloading models from Python is not supported by jepserve yet.")
+    """Starts unloading a model (its requests in flight finish first); explicit mode only."""
+    error = _model_control("Failed to unload model").unloadModel(str(model_name), bool(unload_dependents))
+    if error is not None:
+        raise TritonModelException("Failed to unload model: %s" % error)
 
 
 def is_model_ready(model_name, model_version=""):
-    raise TritonModelException(
-        "Failed to check model readiness: is_model_ready is not supported by jepserve yet.")
+    """Whether the model (version) is loaded and ready; a version must be a positive integer string."""
+    answer = str(_model_control("Failed to check model readiness").isModelReady(str(model_name), str(model_version)))
+    if answer == "true":
+        return True
+    if answer == "false":
+        return False
+    raise TritonModelException(answer)
 
 
 def get_model_dir():

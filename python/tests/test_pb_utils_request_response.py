@@ -233,7 +233,7 @@ def test_preferred_memory():
         pb_utils.PreferredMemory(None)
 
 
-def test_model_control_is_not_supported_yet():
+def test_model_control_needs_the_server():
     with pytest.raises(pb_utils.TritonModelException, match="Failed to load model"):
         pb_utils.load_model("m")
     with pytest.raises(pb_utils.TritonModelException):

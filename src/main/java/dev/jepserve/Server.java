@@ -17,12 +17,15 @@ import dev.jepserve.python.PythonLogSink;
 import dev.jepserve.python.PythonRuntime;
 import dev.jepserve.repository.FloorModel;
 import dev.jepserve.repository.IsolationChoice;
+import dev.jepserve.repository.ModelController;
 import dev.jepserve.repository.ModelLoader;
 import dev.jepserve.repository.ModelLoaderOptions;
 import dev.jepserve.repository.ModelRepository;
 import dev.jepserve.repository.ModelTable;
 import dev.jepserve.repository.ModelVersionFactory;
+import dev.jepserve.repository.PythonModelControl;
 import dev.jepserve.repository.RepositoryInferenceService;
+import dev.jepserve.repository.RepositoryPoller;
 import dev.jepserve.stub.StubHealthPolicy;
 import dev.jepserve.stub.StubLaunch;
 import dev.jepserve.stub.StubMetricsHub;
@@ -35,7 +38,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -108,19 +114,39 @@ public final class Server implements AutoCloseable {
                 IsolationChoice.Isolation.parse(options.pythonIsolation())),
                 versions, new ModelLoaderOptions(options.autoCompleteConfig(),
                         options.modelControl().configName()));
-        ModelRepository repository = new ModelRepository(options.modelRepositories(), loader);
-        shutdown.onStop("models", repository::unloadAll);
-        repository.loadAll();
+        ModelRepository repository = new ModelRepository(options.modelRepositories());
+        ModelControlOptions control = options.modelControl();
+        ExecutorService loadThreads = Executors.newFixedThreadPool(Math.max(1, control.loadThreadCount()),
+                daemonThreads("jepserve-model-load"));
+        ExecutorService retireThreads = Executors.newCachedThreadPool(daemonThreads("jepserve-model-unload"));
+        ModelController controller = new ModelController(repository, loader, control.mode(), loadThreads,
+                retireThreads, options.exitTimeoutSecs() * 1000L);
+        shutdown.onStop("models", remaining -> {
+            controller.unloadAll(remaining);
+            loadThreads.shutdownNow();
+            retireThreads.shutdownNow();
+        });
+        boolean allFound;
+        try {
+            allFound = controller.loadAtStart(control.loadModels());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
         if (options.benchFloorModel()) {
             repository.add(FloorModel.create(versions));
         }
         LOG.info("\n{}", ModelTable.render(repository.models().values()));
-        if (options.exitOnError() && !repository.allReady()) {
+        if (options.exitOnError() && (!allFound || !repository.allReady())) {
             throw new StartupException("failed to load all models");
         }
+        if (control.mode() == ModelControlMode.POLL && control.repositoryPollSecs() > 0) {
+            RepositoryPoller poller = new RepositoryPoller(controller, control.repositoryPollSecs());
+            shutdown.onStop("repository poll", remaining -> poller.close());
+        }
+        callbacks.bindModelControl(new PythonModelControl(controller, repository));
 
-        service = new RepositoryInferenceService(repository, options.serverId(), BuildInfo.version(), serving::get,
-                options.strictReadiness());
+        service = new RepositoryInferenceService(repository, controller, options.serverId(), BuildInfo.version(),
+                serving::get, options.strictReadiness());
         serving.set(true);
         startEndpoints();
     }
@@ -245,5 +271,14 @@ public final class Server implements AutoCloseable {
         } finally {
             terminated.countDown();
         }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

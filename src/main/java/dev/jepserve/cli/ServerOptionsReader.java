@@ -80,6 +80,9 @@ public final class ServerOptionsReader {
         ModelControlMode mode = ModelControlMode.parse(flags.text("--model-control-mode"));
         // As in tritonserver, the poll interval only counts in poll mode.
         int pollSecs = mode == ModelControlMode.POLL ? flags.integer("--repository-poll-secs") : 0;
+        if (mode != ModelControlMode.EXPLICIT && !flags.texts("--load-model").isEmpty()) {
+            throw new UsageException("--load-model can only be used with --model-control-mode=explicit");
+        }
         return new ModelControlOptions(mode, flags.texts("--load-model").stream().distinct().toList(), pollSecs,
                 flags.integer("--model-load-thread-count"), flags.integer("--model-load-retry-count"),
                 flags.text("--model-config-name"));

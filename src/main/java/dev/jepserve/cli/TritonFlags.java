@@ -22,8 +22,6 @@ import static dev.jepserve.cli.FlagValue.TEXT;
 public final class TritonFlags {
     private static final String GPU = "jepserve runs models on the CPU; there is no GPU or CUDA memory";
     private static final String GRPC = "grpc-java's default applies";
-    private static final String MODEL_CONTROL = "every model in the repository is loaded at start and "
-            + "never reloaded";
     private static final String SAGEMAKER = "there is no SageMaker endpoint; use the Triton HTTP protocol";
     private static final String VERTEX = "there is no Vertex AI endpoint; use the Triton HTTP protocol";
     private static final String TRACING = "requests are not traced";
@@ -59,16 +57,18 @@ public final class TritonFlags {
                     .defaultText("off"),
             implemented("--strict-readiness", BOOL, "true",
                     "ready only while every model is ready (false: ready once the server runs)"),
-            notYet("--model-control-mode", TEXT, "none", "when models load and unload", MODEL_CONTROL)
-                    .choices("none", "poll", "explicit").quietWhen("none"),
-            notYet("--repository-poll-secs", INT, "15", "seconds between repository scans in poll mode",
-                    MODEL_CONTROL),
-            notYet("--load-model", TEXT, null, "a model to load at start in explicit mode; * for all",
-                    MODEL_CONTROL).label("NAME").asRepeatable(),
+            implemented("--model-control-mode", TEXT, "none",
+                    "none: load every model at start; poll: also follow repository changes; explicit: load "
+                            + "--load-model models, then only through the repository API")
+                    .choices("none", "poll", "explicit"),
+            implemented("--repository-poll-secs", INT, "15",
+                    "seconds between repository scans in poll mode (0: no scans)"),
+            implemented("--load-model", TEXT, null, "a model to load at start in explicit mode; * for all")
+                    .label("NAME").asRepeatable(),
             implemented("--model-config-name", TEXT, null,
                     "read configs/NAME.pbtxt instead of config.pbtxt for models that have it").label("NAME"),
-            notYet("--model-load-thread-count", INT, "4", "threads that load models in parallel",
-                    "models load one after another"),
+            implemented("--model-load-thread-count", INT, "4",
+                    "models loaded in parallel at start and by one repository request or scan"),
             notYet("--model-load-retry-count", INT, "0", "how often a failed model load is retried",
                     "a failed load is not retried").quietWhen("0"),
             noEffect("--model-namespacing", BOOL, "false", "allow one model name in several repositories",

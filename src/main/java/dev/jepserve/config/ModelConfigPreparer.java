@@ -38,10 +38,23 @@ public final class ModelConfigPreparer {
      */
     public static ModelConfig prepare(Path modelDir, String configName, boolean autoCompleteEnabled,
                                       AutoCompleter autoCompleter) {
+        return complete(modelDir, ModelConfigs.load(modelDir, configName).orElse(ModelConfig.getDefaultInstance()),
+                autoCompleteEnabled, autoCompleter);
+    }
+
+    /**
+     * The same path for a configuration given instead of the directory's config.pbtxt (the repository
+     * extension's load with a {@code config} override).
+     */
+    public static ModelConfig prepare(Path modelDir, ModelConfig override, boolean autoCompleteEnabled,
+                                      AutoCompleter autoCompleter) {
+        return complete(modelDir, override, autoCompleteEnabled, autoCompleter);
+    }
+
+    private static ModelConfig complete(Path modelDir, ModelConfig read, boolean autoCompleteEnabled,
+                                        AutoCompleter autoCompleter) {
         String modelName = modelDir.getFileName().toString();
-        ModelConfig.Builder config = ModelConfigs.load(modelDir, configName)
-                .orElse(ModelConfig.getDefaultInstance())
-                .toBuilder();
+        ModelConfig.Builder config = read.toBuilder();
         ModelConfigNormalizer.autoCompleteBackendFields(config, modelName, modelDir);
         ModelConfigNormalizer.applyCoreDefaults(config);
         if (autoCompleteEnabled) {

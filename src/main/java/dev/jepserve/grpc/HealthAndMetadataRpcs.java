@@ -14,6 +14,7 @@ import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.ServedModel;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /** ServerLive, ServerReady, ModelReady, ServerMetadata, ModelMetadata and ModelConfig: the same answers as HTTP. */
 final class HealthAndMetadataRpcs {
@@ -27,17 +28,18 @@ final class HealthAndMetadataRpcs {
         return ServerLiveResponse.newBuilder().setLive(service.isLive()).build();
     }
 
-    ServerReadyResponse serverReady() {
-        return ServerReadyResponse.newBuilder().setReady(service.isReady()).build();
+    CompletionStage<ServerReadyResponse> serverReady() {
+        return service.readiness().exceptionally(error -> false)
+                .thenApply(ready -> ServerReadyResponse.newBuilder().setReady(ready).build());
     }
 
-    /** True when ready; false for a known version that is not; unknown models and versions are errors. */
-    ModelReadyResponse modelReady(String name, String version) {
-        boolean ready = service.isModelReady(name, version);
-        if (!ready) {
-            service.model(name, version); // NOT_FOUND (Triton's text) for unknown models and versions
-        }
-        return ModelReadyResponse.newBuilder().setReady(ready).build();
+    /**
+     * True when ready (its own is_ready() included); false for a known version that is not; unknown models and
+     * versions are errors (NOT_FOUND, Triton's text).
+     */
+    CompletionStage<ModelReadyResponse> modelReady(String name, String version) {
+        return service.modelReadiness(name, version)
+                .thenApply(ready -> ModelReadyResponse.newBuilder().setReady(ready).build());
     }
 
     ServerMetadataResponse serverMetadata() {

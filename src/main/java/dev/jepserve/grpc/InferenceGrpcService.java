@@ -92,12 +92,12 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
-        UnaryCalls.answer(observer, metadata::serverReady);
+        UnaryCalls.answerLater(observer, metadata::serverReady);
     }
 
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
-        UnaryCalls.answer(observer, () -> metadata.modelReady(request.getName(), request.getVersion()));
+        UnaryCalls.answerLater(observer, () -> metadata.modelReady(request.getName(), request.getVersion()));
     }
 
     @Override
@@ -142,13 +142,15 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     @Override
     public void repositoryModelLoad(RepositoryModelLoadRequest request,
                                     StreamObserver<RepositoryModelLoadResponse> observer) {
-        UnaryCalls.answer(observer, () -> repository.load(request.getRepositoryName()));
+        UnaryCalls.answerLater(observer, () -> repository.load(request.getRepositoryName(), request.getModelName(),
+                request.getParametersMap()));
     }
 
     @Override
     public void repositoryModelUnload(RepositoryModelUnloadRequest request,
                                       StreamObserver<RepositoryModelUnloadResponse> observer) {
-        UnaryCalls.answer(observer, () -> repository.unload(request.getRepositoryName()));
+        UnaryCalls.answer(observer, () -> repository.unload(request.getRepositoryName(), request.getModelName(),
+                request.getParametersMap()));
     }
 
     @Override

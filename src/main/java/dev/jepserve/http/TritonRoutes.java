@@ -8,6 +8,8 @@ import dev.jepserve.http.endpoints.LoggingEndpoint;
 import dev.jepserve.http.endpoints.ModelConfigEndpoint;
 import dev.jepserve.http.endpoints.ModelMetadataEndpoint;
 import dev.jepserve.http.endpoints.ModelReadyEndpoint;
+import dev.jepserve.http.endpoints.RepositoryEndpoints;
+import dev.jepserve.http.endpoints.ServerReadyEndpoint;
 import dev.jepserve.http.endpoints.ServerMetadataEndpoint;
 import dev.jepserve.http.endpoints.SharedMemoryEndpoints;
 import dev.jepserve.http.endpoints.StatisticsEndpoint;
@@ -18,12 +20,15 @@ import io.netty.handler.codec.http.HttpMethod;
 
 /**
  * Triton's HTTP/REST routes that jepserve serves. Model paths take an optional {@code /versions/<digits>}.
- * Shared-memory routes answer as a server with no regions. Routes not listed (repository, trace)
+ * Shared-memory routes answer as a server with no regions. Routes not listed (trace)
  * answer 404 for now; add them to {@link #builder} when they exist.
  */
 public final class TritonRoutes {
     /** A model, optionally a version: path parameters "model" and "version". */
     public static final String MODEL = "/v2/models/(?<model>[^/]+)(?:/versions/(?<version>[0-9]+))?";
+
+    /** The repository extension's prefix, optionally naming a repository: path parameter "repository". */
+    public static final String REPOSITORY = "/v2/repository(?:/(?<repository>[^/]+))?";
 
     private TritonRoutes() {
     }
@@ -34,10 +39,11 @@ public final class TritonRoutes {
 
     /** The routes, not yet built, so a caller can add more (exact paths win over patterns). */
     public static Router.Builder builder(InferenceService service, LogController logs, int maxInputSize) {
+        RepositoryEndpoints repository = new RepositoryEndpoints(service);
         Router.Builder builder = Router.builder()
                 .exact(HttpMethod.GET, "/v2", new ServerMetadataEndpoint(service))
                 .exact(HttpMethod.GET, "/v2/health/live", new HealthEndpoint(service::isLive))
-                .exact(HttpMethod.GET, "/v2/health/ready", new HealthEndpoint(service::isReady))
+                .exact(HttpMethod.GET, "/v2/health/ready", new ServerReadyEndpoint(service))
                 .pattern(HttpMethod.GET, MODEL, new ModelMetadataEndpoint(service))
                 .pattern(HttpMethod.GET, MODEL + "/ready", new ModelReadyEndpoint(service))
                 .pattern(HttpMethod.GET, MODEL + "/config", new ModelConfigEndpoint(service))
@@ -46,6 +52,10 @@ public final class TritonRoutes {
                 .pattern(HttpMethod.POST, MODEL + "/infer", new InferEndpoint(service, maxInputSize))
                 .pattern(HttpMethod.POST, MODEL + "/generate", new GenerateEndpoint(service, maxInputSize))
                 .pattern(HttpMethod.POST, MODEL + "/generate_stream", new GenerateStreamEndpoint(service, maxInputSize))
+                .exact(HttpMethod.POST, "/v2/repository/index", repository.index())
+                .pattern(HttpMethod.POST, REPOSITORY + "/index", repository.index())
+                .pattern(HttpMethod.POST, REPOSITORY + "/models/(?<model>[^/]+)/load", repository.load())
+                .pattern(HttpMethod.POST, REPOSITORY + "/models/(?<model>[^/]+)/unload", repository.unload())
                 .exact(HttpMethod.GET, "/v2/logging", new LoggingEndpoint(logs))
                 .exact(HttpMethod.POST, "/v2/logging", new LoggingEndpoint(logs));
         addSharedMemory(builder, "system", "/v2/systemsharedmemory");

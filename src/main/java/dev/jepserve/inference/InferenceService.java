@@ -1,6 +1,7 @@
 package dev.jepserve.inference;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** What the protocol front ends (HTTP, later gRPC) call: the server seen without any wire format. */
 public interface InferenceService {
@@ -41,5 +42,39 @@ public interface InferenceService {
     default List<RepositoryIndexEntry> repositoryIndex() {
         return readyModels().stream().map(model -> new RepositoryIndexEntry(model.name(),
                 Long.toString(model.version()), "READY", "")).toList();
+    }
+
+    /** Refused the way Triton refuses it outside explicit model control. */
+    String CONTROL_REFUSED = "explicit model load / unload is not allowed if polling is enabled";
+
+    /**
+     * The repository extension's load: completes when the model (re)loaded, or exceptionally with Triton's
+     * error. Refusals that need no work (wrong control mode, bad parameters) may be thrown at once.
+     */
+    default CompletableFuture<Void> loadModel(String name, ModelLoadParameters parameters) {
+        throw TritonException.unavailable(CONTROL_REFUSED);
+    }
+
+    /** The repository extension's unload: starts it and returns (in-flight requests finish first). */
+    default void unloadModel(String name, boolean unloadDependents) {
+        throw TritonException.unavailable(CONTROL_REFUSED);
+    }
+
+    /**
+     * Whether that model (version) is ready, its own {@code is_ready()} included: the model-ready endpoints.
+     * Completes with false for a known version that is not ready; exceptionally (Triton's errors) for unknown
+     * models and versions.
+     */
+    default CompletableFuture<Boolean> modelReadiness(String name, String version) {
+        if (isModelReady(name, version)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        model(name, version);
+        return CompletableFuture.completedFuture(false);
+    }
+
+    /** Server readiness, models' own {@code is_ready()} included where strict readiness asks for it. */
+    default CompletableFuture<Boolean> readiness() {
+        return CompletableFuture.completedFuture(isReady());
     }
 }

@@ -17,4 +17,13 @@ public interface ModelInstance {
      * returned (the instance is free again), and never exceptionally for model errors.
      */
     CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch);
+
+    /**
+     * The model's own readiness (Python's optional {@code is_ready()}): completes with false when the model
+     * says it is not ready, raises, answers something else than a bool or takes too long. Instances without
+     * such a check are ready.
+     */
+    default CompletableFuture<Boolean> userReady() {
+        return CompletableFuture.completedFuture(true);
+    }
 }

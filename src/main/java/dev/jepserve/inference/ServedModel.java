@@ -34,4 +34,9 @@ public interface ServedModel {
     default CompletableFuture<InferenceResponse> infer(InferenceRequest request) {
         return SingleResponseFuture.submit(this, request);
     }
+
+    /** The model's own readiness check ({@link ModelInstance#userReady()} of every instance); true by default. */
+    default CompletableFuture<Boolean> userReady() {
+        return CompletableFuture.completedFuture(true);
+    }
 }

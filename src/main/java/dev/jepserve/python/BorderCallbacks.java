@@ -20,4 +20,26 @@ public interface BorderCallbacks {
 
     /** One ExecutionDoneMessage (JSON): an execute() that continued asynchronously returned. */
     void executionDone(String message);
+
+    /** pb_utils.load_model: null when loaded, else the error text. See {@link ModelControlPort#load}. */
+    default String loadModel(String name, String config, String filesJson) {
+        return ModelControlPort.UNAVAILABLE.load(name, config, filesJson);
+    }
+
+    /** pb_utils.unload_model: null, or the error text. */
+    default String unloadModel(String name, boolean unloadDependents) {
+        return ModelControlPort.UNAVAILABLE.unload(name, unloadDependents);
+    }
+
+    /** pb_utils.is_model_ready: "true", "false" or the error text. */
+    default String isModelReady(String name, String version) {
+        return ModelControlPort.UNAVAILABLE.isReady(name, version);
+    }
+
+    /**
+     * The answer of a model's own is_ready() started by {@code jepserve_runtime.check_ready}: "true", "false",
+     * or an error text (which means not ready).
+     */
+    default void readinessChecked(long check, String answer) {
+    }
 }

@@ -27,7 +27,7 @@ public final class InProcessPythonBackend implements ModelBackend {
 
     /**
      * @param callbacks            the callbacks {@code python} was started with
-     * @param releaseCustomMetrics drops the custom metric series an instance (by name) still holds; run after
+     * @param releaseCustomMetrics drops the custom metric series an instance (by key) still holds; run after
      *                             its Python object is gone, as a safety net for objects kept alive elsewhere
      */
     public InProcessPythonBackend(PythonRuntime python, PythonCallbacks callbacks,
@@ -67,11 +67,13 @@ public final class InProcessPythonBackend implements ModelBackend {
         }
         List<PythonModelInstance> instances = new ArrayList<>();
         List<String> moduleKeys = new ArrayList<>();
-        List<String> instanceNames = new ArrayList<>();
+        // Custom metric series are owned by instance key (unique per object): a reload's new instance has
+        // the same name as the one it replaces, and must keep its series when the old one is released.
+        List<String> instanceKeys = new ArrayList<>();
         Runnable release = () -> {
             instances.forEach(PythonModelInstance::finalizeInstance);
             moduleKeys.forEach(python::unloadModule);
-            instanceNames.forEach(releaseCustomMetrics);
+            instanceKeys.forEach(releaseCustomMetrics);
         };
         try {
             String configJson = ModelConfigJson.toJson(config);
@@ -83,13 +85,13 @@ public final class InProcessPythonBackend implements ModelBackend {
                 }
                 for (int i = 0; i < group.getCount(); i++) {
                     String instanceName = group.getName() + "_" + i;
-                    instanceNames.add(instanceName);
                     String moduleKey = python.newKey(instanceName);
                     python.loadModule(moduleKey, modelFile, source.versionDir(), source.modelDir(), name, version);
                     moduleKeys.add(moduleKey);
                     String instanceKey = python.createInstance(moduleKey, instanceName, name, version,
                             source.versionDir(), InitializeArgs.of(configJson, group, instanceName,
                                     source.modelDir(), version, name), decoupled);
+                    instanceKeys.add(instanceKey);
                     instances.add(new PythonModelInstance(instanceKey, instanceName, name, version, python, callbacks));
                 }
             }

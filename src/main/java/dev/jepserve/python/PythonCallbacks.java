@@ -26,7 +26,50 @@ public final class PythonCallbacks implements BorderCallbacks {
     private record OpenRequest(ScheduledRequest request, String modelName, String modelVersion) {
     }
 
+    private volatile ModelControlPort modelControl = ModelControlPort.UNAVAILABLE;
+    /** Readiness checks waiting for a model's is_ready(), by check handle. */
+    private final Map<Long, CompletableFuture<Boolean>> readinessChecks = new ConcurrentHashMap<>();
+
     public PythonCallbacks() {
+    }
+
+    /**
+     * Connects pb_utils' model control to the server's. Set once the repository exists, which is after the
+     * Python runtime started with these callbacks (the two depend on each other).
+     */
+    public void bindModelControl(ModelControlPort control) {
+        this.modelControl = control;
+    }
+
+    @Override
+    public String loadModel(String name, String config, String filesJson) {
+        return modelControl.load(name, config, filesJson);
+    }
+
+    @Override
+    public String unloadModel(String name, boolean unloadDependents) {
+        return modelControl.unload(name, unloadDependents);
+    }
+
+    @Override
+    public String isModelReady(String name, String version) {
+        return modelControl.isReady(name, version);
+    }
+
+    /** A readiness check about to start: its answer completes the future (see {@link #readinessChecked}). */
+    public long openReadinessCheck(CompletableFuture<Boolean> answer) {
+        long handle = nextHandle.incrementAndGet();
+        readinessChecks.put(handle, answer);
+        answer.whenComplete((ready, error) -> readinessChecks.remove(handle));
+        return handle;
+    }
+
+    @Override
+    public void readinessChecked(long check, String answer) {
+        CompletableFuture<Boolean> waiting = readinessChecks.remove(check);
+        if (waiting != null) {
+            waiting.complete("true".equals(answer));
+        }
     }
 
     public long openRequest(ScheduledRequest request, String modelName, String modelVersion) {

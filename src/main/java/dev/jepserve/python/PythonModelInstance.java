@@ -73,6 +73,35 @@ public final class PythonModelInstance implements ModelInstance {
         callbacks.executionDone(new ExecutionDoneMessage(batchHandle, 0, 0, 0));
     }
 
+    /** Whether the model has no is_ready() (learned at the first check): then it is ready while it runs. */
+    private volatile boolean noReadinessCheck;
+    /** The check under way: one at a time per instance, later callers share it. */
+    private CompletableFuture<Boolean> readinessInFlight;
+
+    @Override
+    public synchronized CompletableFuture<Boolean> userReady() {
+        if (noReadinessCheck) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (readinessInFlight != null && !readinessInFlight.isDone()) {
+            return readinessInFlight;
+        }
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        long check = callbacks.openReadinessCheck(answer);
+        readinessInFlight = answer;
+        python.checkReady(key, check).whenComplete((immediate, error) -> {
+            if (error != null) {
+                answer.complete(false);
+            } else if ("absent".equals(immediate)) {
+                noReadinessCheck = true;
+                answer.complete(true);
+            } else if (immediate != null) {
+                answer.complete("true".equals(immediate));
+            }
+        });
+        return answer;
+    }
+
     /** Runs finalize() (errors are logged, as Triton does) and drops the Python object. Blocks until done. */
     public void finalizeInstance() {
         try {

@@ -129,6 +129,11 @@ public final class PythonRuntime implements AutoCloseable {
         return workers.submit(runtime -> runtime.execute(instanceKey, batchJson, buffers));
     }
 
+    /** Starts an instance's is_ready() on a worker; see {@link RuntimeBinding#checkReady}. */
+    public CompletableFuture<String> checkReady(String instanceKey, long check) {
+        return workers.submit(runtime -> runtime.checkReady(instanceKey, check));
+    }
+
     /** Runs finalize() and drops the instance; returns finalize()'s error text or null. Blocks until done. */
     public String finalizeInstance(String instanceKey) {
         return workers.call(runtime -> runtime.finalizeInstance(instanceKey));

@@ -29,6 +29,8 @@ public final class PythonWorkers implements AutoCloseable {
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** The binding of the worker running on this thread (unset elsewhere): lets a worker's nested call run inline. */
+    private final ThreadLocal<RuntimeBinding> currentBinding = new ThreadLocal<>();
 
     /**
      * Starts {@code count} threads and waits until each has its interpreter.
@@ -68,8 +70,18 @@ public final class PythonWorkers implements AutoCloseable {
         return future;
     }
 
-    /** Runs a call and waits for it (start-up and shutdown paths only, never from a worker or event loop). */
+    /**
+     * Runs a call and waits for it (never from an event loop). From a worker thread itself (a model's Python
+     * calling pb_utils.load_model, whose load needs Python) it runs inline: waiting for another worker could
+     * wait forever with one Python thread.
+     */
     public <T> T call(Call<T> call) {
+        RuntimeBinding own = currentBinding.get();
+        if (own != null) {
+            CompletableFuture<T> future = new CompletableFuture<>();
+            new Task<>(call, future).run(own);
+            return future.join();
+        }
         return submit(call).join();
     }
 
@@ -106,6 +118,7 @@ public final class PythonWorkers implements AutoCloseable {
             return;
         }
         ready.countDown();
+        currentBinding.set(runtime);
         try {
             while (true) {
                 Object next = queue.take();

@@ -18,6 +18,7 @@ public final class RuntimeBinding {
     private final PyCallable createInstance;
     private final PyCallable finalizeInstance;
     private final PyCallable bootstrap;
+    private final PyCallable checkReady;
 
     RuntimeBinding(SharedInterpreter interpreter, String modulesDirectory) {
         this.interpreter = interpreter;
@@ -35,6 +36,7 @@ public final class RuntimeBinding {
         this.createInstance = function("create_instance");
         this.finalizeInstance = function("finalize_instance");
         this.bootstrap = function("bootstrap");
+        this.checkReady = function("check_ready");
     }
 
     private PyCallable function(String name) {
@@ -85,6 +87,15 @@ public final class RuntimeBinding {
     String execute(String instanceKey, String batch, Object[] buffers) {
         Object done = execute.call(instanceKey, batch, buffers);
         return done == null ? null : done.toString();
+    }
+
+    /**
+     * Starts the instance's is_ready(): "absent" (no such method), "false" (no such instance), or null when the
+     * answer comes later through the callbacks' readinessChecked(check, answer).
+     */
+    public String checkReady(String instanceKey, long check) {
+        Object answer = checkReady.call(instanceKey, check);
+        return answer == null ? null : answer.toString();
     }
 
     /**

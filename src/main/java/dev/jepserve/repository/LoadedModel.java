@@ -19,8 +19,4 @@ public record LoadedModel(String name, Path directory, List<VersionStatus> versi
     public static LoadedModel failed(String name, Path directory, String reason) {
         return new LoadedModel(name, directory, List.of(VersionStatus.unavailable(-1, reason)));
     }
-
-    public boolean allReady() {
-        return !versions.isEmpty() && versions.stream().allMatch(VersionStatus::isReady);
-    }
 }

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -30,32 +31,41 @@ public final class ModelLoader {
         this.options = options;
     }
 
-    public LoadedModel load(String name, Path modelDir) {
-        ModelConfig config;
-        TreeMap<Long, Path> available;
-        List<Long> selected;
-        try {
-            available = VersionDirectories.find(modelDir);
-            if (available.isEmpty()) {
-                throw TritonException.invalidArg("failed to load '" + name + "', no version is available");
-            }
-            // auto_complete_config runs from the newest version's model.py.
-            Path newest = available.lastEntry().getValue();
-            config = ModelConfigPreparer.prepare(modelDir, options.configName(), options.autoCompleteConfig(),
-                    partial -> backend.autoComplete(name, partial, newest, modelDir));
-            selected = VersionDirectories.select(config.getVersionPolicy(), available);
-            if (selected.isEmpty()) {
-                throw TritonException.invalidArg("failed to load '" + name + "', no version is available");
-            }
-        } catch (TritonException e) {
-            LOG.error("failed to load '{}': {}", name, e.getMessage());
-            return LoadedModel.failed(name, modelDir, e.getMessage());
+    /**
+     * Reads and completes the configuration (the model's auto_complete_config runs from the newest version's
+     * model.py) and picks the versions its policy serves.
+     *
+     * @param configOverride a configuration to use instead of the directory's config.pbtxt, or null
+     * @throws TritonException with Triton's text when the model cannot load
+     */
+    PreparedModel prepare(String name, Path modelDir, ModelConfig configOverride) {
+        TreeMap<Long, Path> available = VersionDirectories.find(modelDir);
+        if (available.isEmpty()) {
+            throw TritonException.invalidArg("failed to load '" + name + "', no version is available");
         }
-        List<VersionStatus> versions = new ArrayList<>();
-        for (long version : selected) {
-            versions.add(loadVersion(name, modelDir, config, version, available.get(version)));
+        Path newest = available.lastEntry().getValue();
+        ModelConfigPreparer.AutoCompleter completer = partial -> backend.autoComplete(name, partial, newest, modelDir);
+        ModelConfig config = configOverride == null
+                ? ModelConfigPreparer.prepare(modelDir, options.configName(), options.autoCompleteConfig(), completer)
+                : ModelConfigPreparer.prepare(modelDir, configOverride, options.autoCompleteConfig(), completer);
+        List<Long> selected = VersionDirectories.select(config.getVersionPolicy(), available);
+        if (selected.isEmpty()) {
+            throw TritonException.invalidArg("failed to load '" + name
+                    + "', at least one version must be available under the version policy of model '" + name + "'");
         }
-        return new LoadedModel(name, modelDir, versions);
+        TreeMap<Long, Path> versions = new TreeMap<>();
+        selected.forEach(version -> versions.put(version, available.get(version)));
+        return new PreparedModel(name, modelDir, config, versions);
+    }
+
+    /** Loads every chosen version (instances, scheduler, metrics); a version that fails is UNAVAILABLE. */
+    List<VersionStatus> loadVersions(PreparedModel prepared) {
+        List<VersionStatus> loaded = new ArrayList<>();
+        for (Map.Entry<Long, Path> version : prepared.versionDirectories().entrySet()) {
+            loaded.add(loadVersion(prepared.name(), prepared.directory(), prepared.config(), version.getKey(),
+                    version.getValue()));
+        }
+        return loaded;
     }
 
     private VersionStatus loadVersion(String name, Path modelDir, ModelConfig config, long version, Path versionDir) {

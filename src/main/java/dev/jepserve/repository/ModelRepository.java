@@ -1,8 +1,5 @@
 package dev.jepserve.repository;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,37 +13,21 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
 /**
- * The models of one or more repository directories ({@code <repo>/<model>/<version>/model.py}) and the
- * state of each version. Loads everything at start (Triton's "none" control mode).
+ * The models of one or more repository directories ({@code <repo>/<model>/<version>/model.py}) and what the
+ * server knows of each: an immutable {@link LoadedModel} snapshot per name, replaced as a whole when a
+ * model loads, reloads or unloads (so a reader never sees half a change). Loading itself is the
+ * {@link ModelController}'s job.
  */
 public final class ModelRepository {
-    private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
-
     private final List<Path> roots;
-    private final ModelLoader loader;
     private final Map<String, LoadedModel> models = new ConcurrentSkipListMap<>();
 
-    public ModelRepository(List<Path> roots, ModelLoader loader) {
+    public ModelRepository(List<Path> roots) {
         this.roots = List.copyOf(roots);
-        this.loader = loader;
     }
 
-    /** Loads every model found; a model present in two repositories is not loaded, as in Triton. */
-    public void loadAll() {
-        Map<String, List<Path>> found = scan();
-        for (Map.Entry<String, List<Path>> entry : found.entrySet()) {
-            String name = entry.getKey();
-            List<Path> dirs = entry.getValue();
-            if (dirs.size() > 1) {
-                LOG.error("model '{}' appears in two or more repositories: {}", name, dirs);
-                models.put(name, LoadedModel.failed(name, dirs.get(0), "model appears in two or more repositories"));
-                continue;
-            }
-            models.put(name, loader.load(name, dirs.get(0)));
-        }
-    }
-
-    private Map<String, List<Path>> scan() {
+    /** Every model directory of every repository, by name; a name in two repositories has two entries. */
+    public Map<String, List<Path>> scan() {
         Map<String, List<Path>> found = new TreeMap<>();
         for (Path root : roots) {
             if (!Files.isDirectory(root)) {
@@ -69,30 +50,46 @@ public final class ModelRepository {
         }
     }
 
-    /** The model, or null when no repository has it. */
+    /** Makes this the model's state, replacing what was there. */
+    void publish(LoadedModel model) {
+        models.put(model.name(), model);
+    }
+
+    /** Replaces the model's state only if it still is {@code expected} (identity). */
+    boolean replace(LoadedModel expected, LoadedModel updated) {
+        return models.replace(expected.name(), expected, updated);
+    }
+
+    /** The model, or null when the server knows nothing of it. */
     public LoadedModel model(String name) {
         return models.get(name);
     }
 
-    /** Every model, by name. */
+    /** Every model the server knows, by name. */
     public Map<String, LoadedModel> models() {
         return new LinkedHashMap<>(models);
     }
 
+    /**
+     * Whether every known model has all its versions ready; versions unloaded on request do not count (as
+     * in Triton), a model without any version does.
+     */
     public boolean allReady() {
-        return models.values().stream().allMatch(LoadedModel::allReady);
-    }
-
-    /** Unloads every ready version: waits for its requests, runs finalize(), removes its metrics. */
-    public void unloadAll(long timeoutMillis) {
         for (LoadedModel model : models.values()) {
+            if (model.versions().isEmpty()) {
+                return false;
+            }
             for (VersionStatus version : model.versions()) {
-                if (version.isReady()) {
-                    version.runtime().unload(timeoutMillis);
-                    LOG.info("successfully unloaded '{}' version {}", model.name(), version.version());
+                if (!version.isUnloaded() && !version.isReady()) {
+                    return false;
                 }
             }
         }
+        return true;
+    }
+
+    /** Forgets every model (after they were unloaded). */
+    void clear() {
         models.clear();
     }
 }

@@ -8,6 +8,10 @@ import dev.jepserve.inference.ModelStatistics;
 import dev.jepserve.inference.QueueScheduler;
 import dev.jepserve.inference.VersionMetrics;
 
+import dev.jepserve.inference.ModelInstance;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -36,6 +40,17 @@ public final class ModelVersionFactory {
             loaded.release().run();
             versionMetrics.close();
         };
-        return new ModelVersionRuntime(name, version, config, scheduler, statistics, loaded.healthy(), onUnload);
+        return new ModelVersionRuntime(name, version, config, scheduler, statistics, loaded.healthy(), onUnload,
+                () -> allReady(loaded.instances()));
+    }
+
+    /** Every instance's own readiness check, at once; true when all say so. */
+    private static CompletableFuture<Boolean> allReady(List<? extends ModelInstance> instances) {
+        if (instances.size() == 1) {
+            return instances.get(0).userReady();
+        }
+        List<CompletableFuture<Boolean>> checks = instances.stream().map(ModelInstance::userReady).toList();
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> checks.stream().allMatch(check -> Boolean.TRUE.equals(check.join())));
     }
 }

@@ -12,6 +12,10 @@ import dev.jepserve.inference.ServedModel;
 import dev.jepserve.inference.TritonException;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** A loaded, servable model version: its config, its instances and its scheduler. */
 public final class ModelVersionRuntime implements ServedModel {
@@ -23,13 +27,20 @@ public final class ModelVersionRuntime implements ServedModel {
     private final ModelStatistics statistics;
     private final java.util.function.BooleanSupplier healthy;
     private final Runnable onUnload;
+    private final Supplier<CompletableFuture<Boolean>> userReady;
+    /** Calls inside {@link #infer} right now: a retirement waits for them before the scheduler closes. */
+    private final AtomicInteger entering = new AtomicInteger();
+    /** Set when the version is replaced or unloaded: where requests that still reach it go instead. */
+    private volatile Function<InferenceRequest, ServedModel> successor;
 
     /**
      * @param healthy  whether every instance can serve; the version is ready only while it holds
      * @param onUnload runs after the scheduler drained: finalizes the instances and releases their resources
      */
     ModelVersionRuntime(String name, long version, ModelConfig config, Scheduler scheduler, ModelStatistics statistics,
-                        java.util.function.BooleanSupplier healthy, Runnable onUnload) {
+                        java.util.function.BooleanSupplier healthy, Runnable onUnload,
+                        Supplier<CompletableFuture<Boolean>> userReady) {
+        this.userReady = userReady;
         this.healthy = healthy;
         this.name = name;
         this.version = version;
@@ -61,7 +72,36 @@ public final class ModelVersionRuntime implements ServedModel {
     }
 
     @Override
+    public CompletableFuture<Boolean> userReady() {
+        return userReady.get();
+    }
+
+    /**
+     * Schedules the request here, or, once this version is retired, on what replaced it (a request that
+     * looked this version up just before a reload swapped it out is served, not refused).
+     */
+    @Override
     public RequestHandle infer(InferenceRequest request, ResponseSink sink) {
+        entering.incrementAndGet();
+        try {
+            Function<InferenceRequest, ServedModel> next = successor;
+            if (next == null) {
+                return schedule(request, sink);
+            }
+            ServedModel replacement;
+            try {
+                replacement = next.apply(request);
+            } catch (TritonException e) {
+                sink.fail(e, true);
+                return RequestHandle.NONE;
+            }
+            return replacement.infer(request, sink);
+        } finally {
+            entering.decrementAndGet();
+        }
+    }
+
+    private RequestHandle schedule(InferenceRequest request, ResponseSink sink) {
         int batchSize;
         try {
             RequestValidator.validate(request, config);
@@ -83,6 +123,21 @@ public final class ModelVersionRuntime implements ServedModel {
     /** Whether every instance can serve (false while a stub process is dead). */
     boolean isHealthy() {
         return healthy.getAsBoolean();
+    }
+
+    /**
+     * Stops taking requests (new ones go to {@code successor}, which throws Triton's error when nothing
+     * replaces this version), waits for queued and running work (up to the deadline), then finalizes the
+     * instances and removes the metrics.
+     */
+    void retire(Function<InferenceRequest, ServedModel> successor, long timeoutMillis) {
+        this.successor = successor;
+        // Both sides are volatile: a call that did not see the successor is counted here, and is scheduled
+        // before the scheduler closes.
+        while (entering.get() > 0) {
+            Thread.onSpinWait();
+        }
+        unload(timeoutMillis);
     }
 
     /** Waits for queued work (up to the deadline), then finalizes the instances and removes the metrics. */

@@ -18,6 +18,26 @@ public record VersionStatus(long version, ModelState state, String reason, Model
         return new VersionStatus(version, ModelState.UNAVAILABLE, reason, null);
     }
 
+    /** The reason of a version unloaded on request (it does not make the server unready, as in Triton). */
+    public static final String UNLOADED = "unloaded";
+
+    public static VersionStatus loading(long version) {
+        return new VersionStatus(version, ModelState.LOADING, "", null);
+    }
+
+    public static VersionStatus unloading(long version) {
+        return new VersionStatus(version, ModelState.UNLOADING, "", null);
+    }
+
+    public static VersionStatus unloaded(long version) {
+        return new VersionStatus(version, ModelState.UNAVAILABLE, UNLOADED, null);
+    }
+
+    /** Unloaded on request: not counted against the server's readiness. */
+    public boolean isUnloaded() {
+        return state == ModelState.UNAVAILABLE && UNLOADED.equals(reason);
+    }
+
     /** READY, and every instance can serve. */
     public boolean isReady() {
         return state == ModelState.READY && runtime.isHealthy();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.jepserve.python.BorderCallbacks;
 import dev.jepserve.stub.proto.ExecutionDone;
 import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.ReadyChecked;
 import dev.jepserve.stub.proto.Response;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ final class StubForwarder implements BorderCallbacks {
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     private final Object writeOrder = new Object();
     private volatile StubMetricsLink metrics;
+    private final StubModelControl modelControl = new StubModelControl(this);
 
     StubForwarder(StubChannel channel) {
         this.channel = channel;
@@ -44,6 +46,31 @@ final class StubForwarder implements BorderCallbacks {
     @Override
     public void executionDone(String message) {
         write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder().setMessageJson(message)).build());
+    }
+
+    @Override
+    public String loadModel(String name, String config, String filesJson) {
+        return modelControl.load(name, config, filesJson);
+    }
+
+    @Override
+    public String unloadModel(String name, boolean unloadDependents) {
+        return modelControl.unload(name, unloadDependents);
+    }
+
+    @Override
+    public String isModelReady(String name, String version) {
+        return modelControl.isReady(name, version);
+    }
+
+    @Override
+    public void readinessChecked(long check, String answer) {
+        write(FromStub.newBuilder().setReadyChecked(ReadyChecked.newBuilder().setCheck(check).setAnswer(answer))
+                .build());
+    }
+
+    StubModelControl modelControl() {
+        return modelControl;
     }
 
     void markCancelled(List<Long> handles) {

@@ -116,6 +116,8 @@ public final class StubMain {
                         .setSequence(message.getFlushMetrics().getSequence())).build());
                 case EXECUTE -> execute(message);
                 case CANCELLED -> forwarder.markCancelled(message.getCancelled().getRequestHandlesList());
+                case CHECK_READY -> checkReady(message.getCheckReady().getCheck());
+                case MODEL_CONTROL_REPLY -> forwarder.modelControl().onReply(message.getModelControlReply());
                 // Answered here, on the socket's reader thread: it never needs the GIL or the Python worker.
                 case PING -> forwarder.write(FromStub.newBuilder()
                         .setPong(Pong.newBuilder().setSequence(message.getPing().getSequence())).build());
@@ -180,6 +182,22 @@ public final class StubMain {
                         .setRuntimeError(String.valueOf(cause.getMessage()))).build());
             } else if (done != null) {
                 forwarder.executionDone(done);
+            }
+        });
+    }
+
+    /** Starts is_ready() on the Python worker; an answer known at once (or a failure) is sent from here. */
+    private void checkReady(long check) {
+        String key = instanceKey;
+        if (key == null) {
+            forwarder.readinessChecked(check, "false");
+            return;
+        }
+        python.checkReady(key, check).whenComplete((immediate, error) -> {
+            if (error != null) {
+                forwarder.readinessChecked(check, "false");
+            } else if (immediate != null) {
+                forwarder.readinessChecked(check, immediate);
             }
         });
     }

@@ -10,6 +10,7 @@ import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.border.BorderJson;
 import dev.jepserve.python.border.ExecutionDoneMessage;
 import dev.jepserve.stub.proto.CancelledRequests;
+import dev.jepserve.stub.proto.CheckReady;
 import dev.jepserve.stub.proto.Execute;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.ToStub;
@@ -48,7 +49,12 @@ final class StubModelInstance implements ModelInstance {
     /** When an outstanding batch last made progress (sent, a response, a return), for the hang rule. */
     private volatile long lastProgressNanos = System.nanoTime();
 
-    StubModelInstance(String name, String modelName, String version, PythonCallbacks callbacks) {
+    /** Runs a stub's pb_utils model-control call off the socket reader and answers it. */
+    private final java.util.function.BiConsumer<StubModelInstance, dev.jepserve.stub.proto.ModelControlCall> modelControl;
+
+    StubModelInstance(String name, String modelName, String version, PythonCallbacks callbacks,
+                      java.util.function.BiConsumer<StubModelInstance, dev.jepserve.stub.proto.ModelControlCall> modelControl) {
+        this.modelControl = modelControl;
         this.name = name;
         this.modelName = modelName;
         this.version = version;
@@ -157,9 +163,50 @@ final class StubModelInstance implements ModelInstance {
                     LOG.error("stub '{}' failed to run a batch: {}", name, message.getExecutionDone().getRuntimeError());
                 }
             }
+            case READY_CHECKED -> {
+                CompletableFuture<Boolean> waiting = readinessChecks.remove(message.getReadyChecked().getCheck());
+                if (waiting != null) {
+                    String answer = message.getReadyChecked().getAnswer();
+                    if ("absent".equals(answer)) {
+                        noReadinessCheck = true;
+                    }
+                    waiting.complete("true".equals(answer) || "absent".equals(answer));
+                }
+            }
+            case MODEL_CONTROL_CALL -> modelControl.accept(this, message.getModelControlCall());
             default -> {
             }
         }
+    }
+
+    /** Whether the model has no is_ready() (learned at the first check). */
+    private volatile boolean noReadinessCheck;
+    private final Map<Long, CompletableFuture<Boolean>> readinessChecks = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nextCheck = new java.util.concurrent.atomic.AtomicLong();
+    private CompletableFuture<Boolean> readinessInFlight;
+
+    /** The model's own is_ready() in its stub: not ready while no healthy stub serves. One check at a time. */
+    @Override
+    public synchronized CompletableFuture<Boolean> userReady() {
+        StubProcess current = stub;
+        if (current == null || !current.isAlive()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (noReadinessCheck) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (readinessInFlight != null && !readinessInFlight.isDone()) {
+            return readinessInFlight;
+        }
+        long check = nextCheck.incrementAndGet();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        readinessChecks.put(check, answer);
+        answer.whenComplete((ready, error) -> readinessChecks.remove(check));
+        readinessInFlight = answer;
+        if (!current.trySend(ToStub.newBuilder().setCheckReady(CheckReady.newBuilder().setCheck(check)).build())) {
+            answer.complete(false);
+        }
+        return answer;
     }
 
     /**

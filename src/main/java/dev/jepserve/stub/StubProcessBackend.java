@@ -44,6 +44,9 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     private final ScheduledExecutorService healthTimer;
     /** Starting a stub blocks for seconds: each restart gets a thread of its own. */
     private final ExecutorService restarter;
+    /** Runs the stubs' pb_utils model-control calls (loads take as long as they take). */
+    private final ExecutorService modelControlThreads;
+    private final StubModelControlHandler modelControl;
 
     /**
      * @param callbacks       resolves the request handles of every stub's responses
@@ -64,6 +67,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         this.restartCounters = restartCounters;
         this.healthTimer = Executors.newSingleThreadScheduledExecutor(daemonThreads("jepserve-stub-health"));
         this.restarter = Executors.newCachedThreadPool(daemonThreads("jepserve-stub-restart"));
+        this.modelControlThreads = Executors.newCachedThreadPool(daemonThreads("jepserve-stub-model-control"));
+        this.modelControl = new StubModelControlHandler(callbacks, modelControlThreads);
     }
 
     @Override
@@ -92,7 +97,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
                                     source.modelName()))
                             .setDecoupled(config.getModelTransactionPolicy().getDecoupled()).build();
                     StubSupervisor supervisor = new StubSupervisor(
-                            new StubModelInstance(instanceName, source.modelName(), version, callbacks), load, launch,
+                            new StubModelInstance(instanceName, source.modelName(), version, callbacks,
+                                    modelControl), load, launch,
                             policy, restartCounters.open(source.modelName(), version, instanceName), healthTimer,
                             restarter, customMetrics);
                     supervisors.add(supervisor);
@@ -135,6 +141,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     public void close() {
         healthTimer.shutdownNow();
         restarter.shutdownNow();
+        modelControlThreads.shutdownNow();
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -97,6 +97,12 @@ class ServerOptionsReaderTest {
     }
 
     @Test
+    void loadModelNeedsExplicitMode() {
+        assertThatThrownBy(() -> read("--model-repository=/m", "--model-control-mode=poll", "--load-model=a"))
+                .hasMessage("--load-model can only be used with --model-control-mode=explicit");
+    }
+
+    @Test
     void logFlagsAreParsed() {
         ServerOptions options = read("--model-repository=/m", "--log-info=false", "--log-warning", "off",
                 "--log-error=1", "--log-format=ISO8601", "--log-file=logs/jepserve.log", "--log-verbose=true");

@@ -18,13 +18,15 @@ class TritonModelException(Exception):
 class InstanceContext:
     """The model instance a Python call is made for: used for error texts and to own metric series."""
 
-    __slots__ = ("name", "model_name", "model_version", "version_dir")
+    __slots__ = ("name", "model_name", "model_version", "version_dir", "serving")
 
     def __init__(self, name, model_name, model_version, version_dir=""):
         self.name = name
         self.model_name = model_name
         self.model_version = model_version
         self.version_dir = version_dir
+        # True between initialize() and finalize(): BLS calls are allowed only then.
+        self.serving = False
 
 
 _thread_state = threading.local()

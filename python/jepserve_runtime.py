@@ -19,6 +19,7 @@ import types
 
 import numpy as np
 
+import jepserve_bls
 import jepserve_context as context
 import triton_python_backend_utils as pb_utils
 from jepserve_border import BatchMessage, ExecutionDoneMessage
@@ -47,6 +48,11 @@ class _Instance:
         self.decoupled = decoupled
         self.loop = None  # the asyncio loop of `async def execute`, started on first use
         self.loop_thread = None
+
+
+def install_bls(bridge):
+    """Installs the server's BLS bridge (dev.jepserve.python.PythonBls)."""
+    jepserve_bls.install(bridge)
 
 
 def bootstrap(log_sink, metrics_backend, callbacks=None):
@@ -144,6 +150,7 @@ def create_instance(instance_key, module_key, args_items, instance_name, model_n
         raise ModelError(_describe_current_exception())
     finally:
         context.set_current_instance(previous)
+    instance_context.serving = True
     _instances[instance_key] = _Instance(model, instance_context, bool(decoupled))
 
 
@@ -152,6 +159,7 @@ def finalize_instance(instance_key):
     instance = _instances.pop(instance_key, None)
     if instance is None:
         return None
+    instance.context.serving = False
     previous = context.set_current_instance(instance.context)
     error = None
     try:
@@ -195,6 +203,7 @@ def execute(instance_key, batch_json, buffers):
     inputs_ready = time.perf_counter_ns()
 
     previous = context.set_current_instance(instance.context)
+    callers = jepserve_bls.callers.set(tuple(message.handle for message in batch.requests))
     try:
         if instance.execute is None:
             message = "Python model %s does not implement `execute` method." % _model_file(instance)
@@ -210,6 +219,7 @@ def execute(instance_key, batch_json, buffers):
         executed = time.perf_counter_ns()
         _fail_all(instance, answers)
     finally:
+        jepserve_bls.callers.reset(callers)
         context.set_current_instance(previous)
     finished = time.perf_counter_ns()
     return ExecutionDoneMessage(batch.batch, inputs_ready - started, executed - inputs_ready,

@@ -1,5 +1,6 @@
 package dev.jepserve;
 
+import dev.jepserve.bls.BlsDispatcher;
 import dev.jepserve.grpc.GrpcServer;
 import dev.jepserve.grpc.GrpcServerOptions;
 import dev.jepserve.http.HttpServer;
@@ -10,6 +11,7 @@ import dev.jepserve.metrics.CpuMetricsPoller;
 import dev.jepserve.metrics.MetricsOptions;
 import dev.jepserve.metrics.MetricsRegistry;
 import dev.jepserve.python.InProcessPythonBackend;
+import dev.jepserve.python.PythonBls;
 import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
@@ -38,6 +40,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The composition root: builds every part in start-up order, passes each what it needs, and registers how to
@@ -95,6 +98,10 @@ public final class Server implements AutoCloseable {
         PythonRuntime python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
                 metrics.customMetrics(), callbacks);
         shutdown.onStop("Python runtime", remaining -> python.close());
+        // BLS calls reach the models through the inference service, which exists once the models are loaded.
+        AtomicReference<InferenceService> loadedService = new AtomicReference<>();
+        BlsDispatcher bls = new BlsDispatcher(loadedService::get);
+        python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled));
 
         ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers);
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
@@ -121,6 +128,7 @@ public final class Server implements AutoCloseable {
 
         service = new RepositoryInferenceService(repository, options.serverId(), BuildInfo.version(), serving::get,
                 options.strictReadiness());
+        loadedService.set(service);
         serving.set(true);
         startEndpoints();
     }

@@ -109,7 +109,7 @@ public final class Server implements AutoCloseable {
         StubProcessBackend stubs = new StubProcessBackend(
                 StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion(), logs::settings), callbacks, inProcess, timers,
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
-                stubMetrics);
+                stubMetrics, bls);
         shutdown.onStop("stub health and restarts", remaining -> stubs.close());
         ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs,
                 IsolationChoice.Isolation.parse(options.pythonIsolation())),

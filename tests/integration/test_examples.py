@@ -28,6 +28,13 @@ def test_http_example_clients_pass(server, example):
     assert completed.stdout.strip().endswith("PASS: " + example)
 
 
+@pytest.mark.parametrize("example", ["bls_sync", "bls_async", "bls_decoupled"])
+def test_bls_example_clients_pass(server, example):
+    completed = run_client(example, "--url", server.url)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.strip().endswith("PASS: " + example)
+
+
 @pytest.mark.parametrize("example", ["countdown", "echo_stream"])
 def test_decoupled_example_clients_pass(server, example):
     completed = run_client(example, "--url", server.grpc_url)

@@ -101,7 +101,7 @@ public final class Server implements AutoCloseable {
         // BLS calls reach the models through the inference service, which exists once the models are loaded.
         AtomicReference<InferenceService> loadedService = new AtomicReference<>();
         BlsDispatcher bls = new BlsDispatcher(loadedService::get);
-        python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled));
+        python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled, timers));
 
         ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers);
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,

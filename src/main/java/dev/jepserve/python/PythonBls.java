@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -23,8 +24,9 @@ import java.util.function.LongPredicate;
  * the GIL released. A wait on a Python worker thread runs other queued Python work meanwhile
  * ({@link WorkerHelp}), so the called model can run even on the same single worker thread.
  *
- * <p>While a call waits, it is cancelled once every request of the execute() that made it is cancelled (a
- * client that left, a timeout), checked every {@value #CHECK_MILLIS} ms.
+ * <p>An open call is cancelled once every request of the execute() that made it is cancelled (a client that
+ * left, a timeout): a sweep checks every {@value #CHECK_MILLIS} ms, on the given timer, so this works also
+ * while the waiting thread runs the called model itself.
  */
 public final class PythonBls {
     static final long CHECK_MILLIS = 20;
@@ -40,10 +42,25 @@ public final class PythonBls {
      * @param help            the worker pool of the interpreter this bridge is installed in
      * @param callerCancelled whether a request handle of an execute() call was cancelled (the border callbacks)
      */
-    public PythonBls(BlsTransport transport, WorkerHelp help, LongPredicate callerCancelled) {
+    public PythonBls(BlsTransport transport, WorkerHelp help, LongPredicate callerCancelled,
+                     ScheduledExecutorService timer) {
         this.transport = transport;
         this.help = help;
         this.callerCancelled = callerCancelled;
+        timer.scheduleWithFixedDelay(this::cancelOrphans, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Cancels the open calls whose callers were all cancelled (never throws: the schedule must go on). */
+    private void cancelOrphans() {
+        for (Call call : calls.values()) {
+            try {
+                if (!call.cancelled && call.callersCancelled()) {
+                    call.cancel();
+                }
+            } catch (RuntimeException ignored) {
+                // a failing cancellation is retried by the next sweep
+            }
+        }
     }
 
     /**
@@ -130,9 +147,6 @@ public final class PythonBls {
                     Answer answer = answers.poll();
                     if (answer != null) {
                         return answer;
-                    }
-                    if (!cancelled && callersCancelled()) {
-                        cancel();
                     }
                     long deadline = System.nanoTime() + CHECK_NANOS;
                     if (!help.helpUntil(() -> !answers.isEmpty(), deadline) && answers.isEmpty()) {

@@ -101,7 +101,12 @@ public final class StubMain {
         }
         startMetricsFlush(forwarder);
         StubBlsTransport bls = new StubBlsTransport(forwarder);
-        python.installBls(new PythonBls(bls, python.workerHelp(), forwarder::isCancelled));
+        python.installBls(new PythonBls(bls, python.workerHelp(), forwarder::isCancelled,
+                Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "jepserve-stub-bls-sweep");
+                    thread.setDaemon(true);
+                    return thread;
+                })));
         new StubMain(channel, forwarder, python, metrics, bls).serve();
         // The server is gone (or told us to finish): no Python thread may keep the process alive.
         Runtime.getRuntime().halt(0);

@@ -1,6 +1,8 @@
 package dev.jepserve;
 
 import dev.jepserve.bls.BlsDispatcher;
+import dev.jepserve.ensemble.EnsembleBackend;
+import dev.jepserve.ensemble.PlatformChoice;
 import dev.jepserve.grpc.GrpcServer;
 import dev.jepserve.grpc.GrpcServerOptions;
 import dev.jepserve.http.HttpServer;
@@ -111,8 +113,8 @@ public final class Server implements AutoCloseable {
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
                 stubMetrics, bls);
         shutdown.onStop("stub health and restarts", remaining -> stubs.close());
-        ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs,
-                IsolationChoice.Isolation.parse(options.pythonIsolation())),
+        ModelLoader loader = new ModelLoader(new PlatformChoice(new EnsembleBackend(loadedService::get),
+                new IsolationChoice(inProcess, stubs, IsolationChoice.Isolation.parse(options.pythonIsolation()))),
                 versions, new ModelLoaderOptions(options.autoCompleteConfig(),
                         options.modelControl().configName()));
         ModelRepository repository = new ModelRepository(options.modelRepositories(), loader);

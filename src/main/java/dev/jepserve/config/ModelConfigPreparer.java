@@ -42,6 +42,14 @@ public final class ModelConfigPreparer {
         ModelConfig.Builder config = ModelConfigs.load(modelDir, configName)
                 .orElse(ModelConfig.getDefaultInstance())
                 .toBuilder();
+        if (EnsembleConfigs.isEnsemble(config)) {
+            if (config.getName().isEmpty()) {
+                config.setName(modelName);
+            }
+            ModelConfigNormalizer.requireNameMatchesDirectory(config, modelName);
+            EnsembleConfigs.normalize(config, modelDir, configName);
+            return config.build();
+        }
         ModelConfigNormalizer.autoCompleteBackendFields(config, modelName, modelDir);
         ModelConfigNormalizer.applyCoreDefaults(config);
         if (autoCompleteEnabled) {

@@ -212,9 +212,9 @@ def execute(instance_key, batch_json, buffers):
             return ExecutionDoneMessage(batch.batch, inputs_ready - started, 0, 0).to_json()
         returned = instance.execute(requests)
         if inspect.iscoroutine(returned):
-            return _start_async(instance, batch.batch, returned, answers, inputs_ready - started)
+            return _start_async(instance, batch.batch, returned, answers, inputs_ready - started, requests)
         executed = time.perf_counter_ns()
-        _answer(instance, returned, answers)
+        _answer(instance, returned, answers, requests)
     except BaseException:
         executed = time.perf_counter_ns()
         _fail_all(instance, answers)
@@ -226,14 +226,16 @@ def execute(instance_key, batch_json, buffers):
                                 finished - executed).to_json()
 
 
-def _answer(instance, returned, answers):
+def _answer(instance, returned, answers, requests=()):
     """Checks execute()'s return value as Triton does and sends the returned responses."""
     if instance.decoupled:
         if returned is not None:
             raise _BatchError("Python model '%s' is using the decoupled mode and the execute function must "
                               "return None." % instance.context.name)
+        _reschedule(requests, answers, returned)
         return
     if returned is None:
+        _reschedule(requests, answers, returned)
         return  # every response was, or will be, sent through the requests' response senders
     if not isinstance(returned, list):
         raise _BatchError("Expected a list in the execute return, found type '%s'." % type(returned).__name__)
@@ -245,9 +247,24 @@ def _answer(instance, returned, answers):
         if response is not None and not isinstance(response, pb_utils.InferenceResponse):
             raise _BatchError("Expected an 'InferenceResponse' object in the execute function return list, "
                               "found type '%s'." % type(response).__name__)
+    _reschedule(requests, answers, returned)
     for response, answer in zip(returned, answers):
-        if response is not None:
+        if response is not None and not answer.rescheduled:
             answer.send_returned(response)
+
+
+def _reschedule(requests, answers, returned):
+    """Requests released with TRITONSERVER_REQUEST_RELEASE_RESCHEDULE go back to the scheduler; a response
+    returned for one is an error, as in Triton (its text, typo included)."""
+    for index, request in enumerate(requests):
+        if request._release_flags & pb_utils.TRITONSERVER_REQUEST_RELEASE_RESCHEDULE:
+            if returned is not None and returned[index] is not None:
+                raise _BatchError("Expected a None object in the execute function return list for reschduled "
+                                  "request")
+    for request, answer in zip(requests, answers):
+        if request._release_flags & pb_utils.TRITONSERVER_REQUEST_RELEASE_RESCHEDULE:
+            answer.rescheduled = True
+            context.callbacks.reschedule(answer.handle)
 
 
 def _fail_all(instance, answers):
@@ -259,7 +276,7 @@ def _fail_all(instance, answers):
         answer.fail(pb_utils.TritonError.INTERNAL, message)
 
 
-def _start_async(instance, batch_handle, coroutine, answers, input_ns):
+def _start_async(instance, batch_handle, coroutine, answers, input_ns, requests=()):
     """Runs an `async def execute` on the instance's event loop.
 
     Decoupled: execute counts as returned at once, so the instance takes its next batch while this one
@@ -273,7 +290,7 @@ def _start_async(instance, batch_handle, coroutine, answers, input_ns):
     def finished(done):
         executed = time.perf_counter_ns()
         try:
-            _answer(instance, done.result(), answers)
+            _answer(instance, done.result(), answers, requests)
         except BaseException:
             _fail_all(instance, answers)
         if not instance.decoupled:

@@ -27,6 +27,8 @@ public final class ScheduledRequest {
     private final Consumer<ScheduledRequest> onFinished;
     private volatile boolean timedOut;
     private volatile boolean abandoned;
+    /** The model released it for another execution (TRITONSERVER_REQUEST_RELEASE_RESCHEDULE). */
+    private volatile boolean reschedule;
 
     // Guarded by this.
     private boolean finalSent;
@@ -93,6 +95,18 @@ public final class ScheduledRequest {
 
     void markTimedOut() {
         timedOut = true;
+    }
+
+    /** Execute it again once the execution running it returned, instead of waiting for its answer. */
+    public void rescheduleAfterExecution() {
+        reschedule = true;
+    }
+
+    /** Whether it is to be executed again; clears the mark. */
+    boolean takeReschedule() {
+        boolean marked = reschedule;
+        reschedule = false;
+        return marked && !isFinished();
     }
 
     public synchronized boolean isFinished() {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.jepserve.python.BorderCallbacks;
 import dev.jepserve.stub.proto.ExecutionDone;
 import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.Reschedule;
 import dev.jepserve.stub.proto.Response;
 
 import java.io.IOException;
@@ -44,6 +45,11 @@ final class StubForwarder implements BorderCallbacks {
     @Override
     public void executionDone(String message) {
         write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder().setMessageJson(message)).build());
+    }
+
+    @Override
+    public void reschedule(long requestHandle) {
+        write(FromStub.newBuilder().setReschedule(Reschedule.newBuilder().setRequestHandle(requestHandle)).build());
     }
 
     void markCancelled(List<Long> handles) {

@@ -166,6 +166,10 @@ final class StubModelInstance implements ModelInstance {
                 }
             }
             case BLS_CALL -> startBlsCall(message.getBlsCall());
+            case RESCHEDULE -> {
+                open.remove(message.getReschedule().getRequestHandle());
+                callbacks.reschedule(message.getReschedule().getRequestHandle());
+            }
             case BLS_CANCEL -> {
                 RequestHandle call = blsCalls.get(message.getBlsCancel().getCallId());
                 if (call != null) {

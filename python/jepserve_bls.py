@@ -183,3 +183,11 @@ class ResponseIterator:
         """Asks the server to cancel the call if it has not finished."""
         if not self._done:
             _bridge.cancel(self._handle)
+
+    def __del__(self):
+        # Dropped before its final response: the call is cancelled and the server forgets it.
+        if not self._done and _bridge is not None:
+            try:
+                _bridge.close(self._handle)
+            except Exception:  # noqa: BLE001 - nothing to report to at collection time
+                pass

@@ -176,6 +176,9 @@ class _FakeBridge:
     def cancel(self, handle):
         self.cancelled.append(handle)
 
+    def close(self, handle):
+        self.cancelled.append(("closed", handle))
+
 
 @pytest.fixture
 def serving_with(inside_model):
@@ -235,6 +238,17 @@ def test_bls_decoupled_iterates_to_the_final_response_and_replays(serving_with):
     assert len(list(iterator)) == 3
     iterator.cancel()
     assert bridge.cancelled == []  # finished: nothing to cancel
+
+
+def test_bls_iterator_dropped_early_closes_the_call(serving_with):
+    one = np.array([1], dtype=np.int32).tobytes()
+    bridge = serving_with([_answer(False, [("C", 8, [1], one)]), _answer(True)])
+    iterator = _bls().exec(decoupled=True)
+    next(iterator)
+    del iterator
+    import gc
+    gc.collect()
+    assert bridge.cancelled == [("closed", 7)]
 
 
 def test_bls_async_exec_is_awaitable(serving_with):

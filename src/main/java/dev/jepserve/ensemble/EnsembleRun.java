@@ -168,6 +168,9 @@ final class EnsembleRun {
 
         @Override
         public void send(InferenceResponse response, boolean isFinal) {
+            if (request.isCancelled()) {
+                EnsembleRun.this.fail(new TritonException(TritonCode.CANCELLED, "request cancelled"));
+            }
             if (response != null && !failed) {
                 Wave target;
                 synchronized (lock) {

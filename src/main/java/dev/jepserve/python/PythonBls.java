@@ -108,6 +108,14 @@ public final class PythonBls {
         return item;
     }
 
+    /** Called from Python when it drops a call before its final answer (an abandoned iterator): cancels and forgets it. */
+    public void close(long handle) {
+        Call call = calls.remove(handle);
+        if (call != null) {
+            call.cancel();
+        }
+    }
+
     /** Called from Python (ResponseIterator.cancel()): cancels the call if it is still open. */
     public void cancel(long handle) {
         Call call = calls.get(handle);

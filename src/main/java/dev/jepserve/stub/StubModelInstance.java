@@ -192,7 +192,10 @@ final class StubModelInstance implements ModelInstance {
         // Registered before the call starts, so a cancellation that follows at once finds it.
         CompletableFuture<RequestHandle> started = new CompletableFuture<>();
         blsCalls.put(callId, () -> started.thenAccept(RequestHandle::cancel));
+        // A batch waiting on its BLS call is making progress while the call is answered (the hang rule).
+        lastProgressNanos = System.nanoTime();
         RequestHandle handle = bls.start(call.getRequestJson(), inputs, (answerJson, outputs, isFinal) -> {
+            lastProgressNanos = System.nanoTime();
             if (isFinal) {
                 blsCalls.remove(callId);
             }

@@ -78,6 +78,12 @@ def test_statistics_and_metrics_count_the_ensemble_and_its_steps(server):
             client.infer("ensemble_arith", arith_inputs(httpclient, a, a))
         assert success_count(client, "ensemble_arith") - ensemble_before == 3
         assert success_count(client, "add_sub") - add_sub_before == 9  # three add_sub steps per request
+        # As in Triton, the ensemble's queue and compute times are the sums of its steps'.
+        ensemble = client.get_inference_statistics("ensemble_arith")["model_stats"][0]["inference_stats"]
+        steps = [client.get_inference_statistics(m)["model_stats"][0]["inference_stats"]
+                 for m in ("add_sub", "custom_metrics")]
+        assert 0 < ensemble["compute_infer"]["ns"] <= sum(step["compute_infer"]["ns"] for step in steps)
+        assert ensemble["queue"]["ns"] > 0
     metrics = requests.get(server.metrics_url, timeout=10).text
     line = [l for l in metrics.splitlines()
             if l.startswith('nv_inference_request_success{model="ensemble_arith",version="1"}')]

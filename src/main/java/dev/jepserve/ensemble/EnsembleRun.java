@@ -1,5 +1,6 @@
 package dev.jepserve.ensemble;
 
+import dev.jepserve.inference.ExecutionTimes;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.InferenceService;
@@ -7,6 +8,7 @@ import dev.jepserve.inference.RequestHandle;
 import dev.jepserve.inference.ResponseSink;
 import dev.jepserve.inference.ScheduledRequest;
 import dev.jepserve.inference.ServedModel;
+import dev.jepserve.inference.StepTimesListener;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
@@ -17,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,6 +41,9 @@ final class EnsembleRun {
     private final Object lock = new Object();
     /** Steps started and not yet finally answered, plus one while the run is being started. */
     private final AtomicInteger outstanding = new AtomicInteger();
+    /** Steps submitted whose times have not been counted yet: the answer waits for them (statistics). */
+    private final AtomicInteger uncounted = new AtomicInteger();
+    private final AtomicBoolean completed = new AtomicBoolean();
     private final List<RequestHandle> running = new ArrayList<>();
     private final Wave root = new Wave(new HashMap<>(), new HashSet<>());
     private volatile boolean failed;
@@ -145,6 +151,7 @@ final class EnsembleRun {
         InferenceRequest stepRequest = new InferenceRequest(step.modelName(), model.version(), original.id(),
                 original.correlationId(), original.flags(), 0, original.parameters(), launch.inputs(),
                 List.copyOf(step.outputs().keySet()));
+        uncounted.incrementAndGet();
         RequestHandle handle = model.infer(stepRequest, new StepAnswers(step, launch.wave(), model.isDecoupled()));
         synchronized (lock) {
             running.add(handle);
@@ -154,8 +161,11 @@ final class EnsembleRun {
         }
     }
 
-    /** The answers of one step request. */
-    private final class StepAnswers implements ResponseSink {
+    /**
+     * The answers of one step request, and its times once counted: they are added to the ensemble request's
+     * own (Triton's ensemble statistics hold the sum of its steps' queue and compute times).
+     */
+    private final class StepAnswers implements ResponseSink, StepTimesListener {
         private final EnsembleGraph.Step step;
         private final Wave wave;
         private final boolean decoupled;
@@ -193,13 +203,27 @@ final class EnsembleRun {
         public void fail(TritonException error, boolean isFinal) {
             EnsembleRun.this.fail(error);
             if (isFinal) {
+                uncounted.decrementAndGet(); // a failed step's times are not counted
                 finishOne();
             }
+        }
+
+        @Override
+        public void counted(long queueNanos, ExecutionTimes times) {
+            request.addComposingTimes(queueNanos, times);
+            uncounted.decrementAndGet();
+            complete();
         }
     }
 
     private void finishOne() {
-        if (outstanding.decrementAndGet() != 0 || failed) {
+        outstanding.decrementAndGet();
+        complete();
+    }
+
+    /** Answers once no step runs and every step's times are in. */
+    private void complete() {
+        if (outstanding.get() != 0 || uncounted.get() != 0 || failed || !completed.compareAndSet(false, true)) {
             return;
         }
         if (graph.decoupled()) {

@@ -18,7 +18,7 @@ class TritonModelException(Exception):
 class InstanceContext:
     """The model instance a Python call is made for: used for error texts and to own metric series."""
 
-    __slots__ = ("name", "model_name", "model_version", "version_dir", "owner")
+    __slots__ = ("name", "model_name", "model_version", "version_dir", "owner", "serving")
 
     def __init__(self, name, model_name, model_version, version_dir="", owner=None):
         self.name = name
@@ -28,6 +28,8 @@ class InstanceContext:
         # Who owns the metric series it creates: unique per instance object, so the instance a reload
         # replaces (same name) releases only its own series.
         self.owner = owner or name
+        # True between initialize() and finalize(): BLS calls are allowed only then.
+        self.serving = False
 
 
 _thread_state = threading.local()

@@ -19,7 +19,7 @@ _SENDER_CLOSED = "Unable to send response. Response sender has been closed."
 class RequestResponses:
     """The answer side of one request."""
 
-    __slots__ = ("handle", "requested", "decoupled", "_lock", "_closed", "_answered", "_sent")
+    __slots__ = ("handle", "requested", "decoupled", "_lock", "_closed", "_answered", "_sent", "rescheduled")
 
     def __init__(self, handle, requested, decoupled):
         self.handle = handle
@@ -29,6 +29,7 @@ class RequestResponses:
         self._closed = False     # the sender refuses further sends
         self._answered = False   # the server has the final answer
         self._sent = 0           # responses sent (flag-only sends not counted)
+        self.rescheduled = False  # released with TRITONSERVER_REQUEST_RELEASE_RESCHEDULE: executed again
 
     def send_from_sender(self, response, flags):
         """InferenceResponseSender.send(response, flags) with Triton's checks and error texts."""
@@ -76,7 +77,7 @@ class RequestResponses:
     def fail(self, code, message):
         """Closes the request with an error, unless it was answered finally already."""
         with self._lock:
-            if self._answered:
+            if self._answered or self.rescheduled:
                 return
             self._closed = self._answered = True
             self._deliver(ResponseMessage(self.handle, True, False, [], "{}", ErrorMessage(int(code), message)), [])

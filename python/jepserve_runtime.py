@@ -19,6 +19,7 @@ import types
 
 import numpy as np
 
+import jepserve_bls
 import jepserve_context as context
 import triton_python_backend_utils as pb_utils
 from jepserve_border import BatchMessage, ExecutionDoneMessage
@@ -47,6 +48,11 @@ class _Instance:
         self.decoupled = decoupled
         self.loop = None  # the asyncio loop of `async def execute`, started on first use
         self.loop_thread = None
+
+
+def install_bls(bridge):
+    """Installs the server's BLS bridge (dev.jepserve.python.PythonBls)."""
+    jepserve_bls.install(bridge)
 
 
 def bootstrap(log_sink, metrics_backend, callbacks=None):
@@ -145,6 +151,7 @@ def create_instance(instance_key, module_key, args_items, instance_name, model_n
         raise ModelError(_describe_current_exception())
     finally:
         context.set_current_instance(previous)
+    instance_context.serving = True
     _instances[instance_key] = _Instance(model, instance_context, bool(decoupled))
 
 
@@ -153,6 +160,7 @@ def finalize_instance(instance_key):
     instance = _instances.pop(instance_key, None)
     if instance is None:
         return None
+    instance.context.serving = False
     previous = context.set_current_instance(instance.context)
     error = None
     try:
@@ -196,6 +204,7 @@ def execute(instance_key, batch_json, buffers):
     inputs_ready = time.perf_counter_ns()
 
     previous = context.set_current_instance(instance.context)
+    callers = jepserve_bls.callers.set(tuple(message.handle for message in batch.requests))
     try:
         if instance.execute is None:
             message = "Python model %s does not implement `execute` method." % _model_file(instance)
@@ -204,27 +213,30 @@ def execute(instance_key, batch_json, buffers):
             return ExecutionDoneMessage(batch.batch, inputs_ready - started, 0, 0).to_json()
         returned = instance.execute(requests)
         if inspect.iscoroutine(returned):
-            return _start_async(instance, batch.batch, returned, answers, inputs_ready - started)
+            return _start_async(instance, batch.batch, returned, answers, inputs_ready - started, requests)
         executed = time.perf_counter_ns()
-        _answer(instance, returned, answers)
+        _answer(instance, returned, answers, requests)
     except BaseException:
         executed = time.perf_counter_ns()
         _fail_all(instance, answers)
     finally:
+        jepserve_bls.callers.reset(callers)
         context.set_current_instance(previous)
     finished = time.perf_counter_ns()
     return ExecutionDoneMessage(batch.batch, inputs_ready - started, executed - inputs_ready,
                                 finished - executed).to_json()
 
 
-def _answer(instance, returned, answers):
+def _answer(instance, returned, answers, requests=()):
     """Checks execute()'s return value as Triton does and sends the returned responses."""
     if instance.decoupled:
         if returned is not None:
             raise _BatchError("Python model '%s' is using the decoupled mode and the execute function must "
                               "return None." % instance.context.name)
+        _reschedule(requests, answers, returned)
         return
     if returned is None:
+        _reschedule(requests, answers, returned)
         return  # every response was, or will be, sent through the requests' response senders
     if not isinstance(returned, list):
         raise _BatchError("Expected a list in the execute return, found type '%s'." % type(returned).__name__)
@@ -236,9 +248,24 @@ def _answer(instance, returned, answers):
         if response is not None and not isinstance(response, pb_utils.InferenceResponse):
             raise _BatchError("Expected an 'InferenceResponse' object in the execute function return list, "
                               "found type '%s'." % type(response).__name__)
+    _reschedule(requests, answers, returned)
     for response, answer in zip(returned, answers):
-        if response is not None:
+        if response is not None and not answer.rescheduled:
             answer.send_returned(response)
+
+
+def _reschedule(requests, answers, returned):
+    """Requests released with TRITONSERVER_REQUEST_RELEASE_RESCHEDULE go back to the scheduler; a response
+    returned for one is an error, as in Triton (its text, typo included)."""
+    for index, request in enumerate(requests):
+        if request._release_flags & pb_utils.TRITONSERVER_REQUEST_RELEASE_RESCHEDULE:
+            if returned is not None and returned[index] is not None:
+                raise _BatchError("Expected a None object in the execute function return list for reschduled "
+                                  "request")
+    for request, answer in zip(requests, answers):
+        if request._release_flags & pb_utils.TRITONSERVER_REQUEST_RELEASE_RESCHEDULE:
+            answer.rescheduled = True
+            context.callbacks.reschedule(answer.handle)
 
 
 def _fail_all(instance, answers):
@@ -250,7 +277,7 @@ def _fail_all(instance, answers):
         answer.fail(pb_utils.TritonError.INTERNAL, message)
 
 
-def _start_async(instance, batch_handle, coroutine, answers, input_ns):
+def _start_async(instance, batch_handle, coroutine, answers, input_ns, requests=()):
     """Runs an `async def execute` on the instance's event loop.
 
     Decoupled: execute counts as returned at once, so the instance takes its next batch while this one
@@ -264,7 +291,7 @@ def _start_async(instance, batch_handle, coroutine, answers, input_ns):
     def finished(done):
         executed = time.perf_counter_ns()
         try:
-            _answer(instance, done.result(), answers)
+            _answer(instance, done.result(), answers, requests)
         except BaseException:
             _fail_all(instance, answers)
         if not instance.decoupled:

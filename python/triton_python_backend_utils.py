@@ -642,10 +642,9 @@ _NO_TRACE = InferenceTrace()
 _REQUIRED = object()  # marks the BLS constructor arguments that have no default
 
 
-def _bls_unavailable():
-    if _ctx.current_instance() is None:
-        raise TritonModelException("BLS is only supported during the 'execute' function.")
-    raise TritonModelException("BLS (InferenceRequest.exec/async_exec) is not supported by jepserve yet.")
+def _bls():
+    import jepserve_bls  # imports this module: loaded on first use
+    return jepserve_bls
 
 
 class InferenceRequest:
@@ -777,12 +776,12 @@ class InferenceRequest:
         return InferenceResponseSender(self._responses)
 
     def exec(self, decoupled=False):
-        _as_bool(decoupled, "exec(): decoupled")
-        _bls_unavailable()
+        """A BLS call: the target model's response (errors included), or a ResponseIterator when decoupled."""
+        return _bls().exec_request(self, _as_bool(decoupled, "exec(): decoupled"))
 
     def async_exec(self, decoupled=False):
-        _as_bool(decoupled, "async_exec(): decoupled")
-        _bls_unavailable()
+        """Like exec(), as an awaitable for `async def execute`."""
+        return _bls().async_exec_request(self, _as_bool(decoupled, "async_exec(): decoupled"))
 
     def __repr__(self):
         return "InferenceRequest(request_id=%r, inputs=%s)" % (self._request_id, [t._name for t in self._inputs])

@@ -138,28 +138,127 @@ def test_release_flags():
         request.set_release_flags(None)
 
 
-def test_bls_outside_a_model_call():
+def test_bls_outside_the_server():
     request = _bls()
     for call in (request.exec, request.async_exec):
-        with pytest.raises(pb_utils.TritonModelException,
-                           match="BLS is only supported during the 'execute' function."):
+        with pytest.raises(pb_utils.TritonModelException, match="only be made inside the server"):
             call()
 
 
-def test_bls_inside_a_model_call_is_not_supported_yet(inside_model):
+def test_bls_in_initialize_or_finalize_is_refused(inside_model):
+    # The instance is not serving yet (initialize) or any more (finalize): Triton's text.
     request = _bls()
-    with pytest.raises(pb_utils.TritonModelException, match="not supported by jepserve yet"):
-        request.exec()
-    with pytest.raises(pb_utils.TritonModelException, match="not supported by jepserve yet"):
-        request.exec(decoupled=True)
-
-    async def run():
-        return await request.async_exec()
-
-    with pytest.raises(pb_utils.TritonModelException, match="not supported by jepserve yet"):
-        asyncio.run(run())
+    for call in (request.exec, request.async_exec, lambda: request.exec(decoupled=True)):
+        with pytest.raises(pb_utils.TritonModelException,
+                           match="BLS is only supported during the 'execute' function."):
+            call()
     with pytest.raises(TypeError):
         request.exec(decoupled=None)
+
+
+class _FakeBridge:
+    """Answers every call with the given answers (JSON text plus output buffers), recording what it got."""
+
+    def __init__(self, answers):
+        self.answers = answers
+        self.started = []
+        self.cancelled = []
+
+    def start(self, request_json, buffers, callers):
+        self.started.append((json.loads(request_json), buffers, callers))
+        self._pending = list(self.answers)
+        return 7
+
+    def next(self, handle):
+        assert handle == 7
+        return self._pending.pop(0)
+
+    def cancel(self, handle):
+        self.cancelled.append(handle)
+
+    def close(self, handle):
+        self.cancelled.append(("closed", handle))
+
+
+@pytest.fixture
+def serving_with(inside_model):
+    import jepserve_bls
+
+    jepserve_context.current_instance().serving = True
+
+    def install(answers):
+        bridge = _FakeBridge(answers)
+        jepserve_bls.install(bridge)
+        return bridge
+
+    yield install
+    jepserve_bls.install(None)
+
+
+def _answer(final, outputs=(), error=None, parameters=None):
+    message = {"final": final, "outputs": [{"name": n, "datatype": d, "shape": s} for n, d, s, _ in outputs],
+               "parameters": parameters or {}, "error": error}
+    return [json.dumps(message)] + [np.frombuffer(b, dtype=np.uint8) for _, _, _, b in outputs]
+
+
+def test_bls_exec_sends_the_request_and_decodes_the_response(serving_with):
+    data = np.array([1.5, 2.5], dtype=np.float32)
+    bridge = serving_with([_answer(True, [("OUT", 11, [2], data.tobytes())], parameters={"k": 1})])
+    request = pb_utils.InferenceRequest(model_name="m2", inputs=[pb_utils.Tensor("IN", data)],
+                                        requested_output_names=["OUT"], request_id="r", correlation_id="c",
+                                        model_version=3, flags=1, timeout=500, parameters={"p": True})
+    response = request.exec()
+    assert not response.has_error()
+    assert pb_utils.get_output_tensor_by_name(response, "OUT").as_numpy().tolist() == [1.5, 2.5]
+    assert json.loads(response.parameters()) == {"k": 1}
+    message, buffers, callers = bridge.started[0]
+    assert message == {"model_name": "m2", "model_version": 3, "id": "r", "correlation_id": "c", "flags": 1,
+                       "timeout_us": 500, "parameters": {"p": True}, "requested_outputs": ["OUT"],
+                       "inputs": [{"name": "IN", "datatype": 11, "shape": [2], "buffer": 0}], "decoupled": False}
+    assert buffers == [data.tobytes()]
+    assert callers == []
+
+
+def test_bls_error_is_a_response(serving_with):
+    serving_with([_answer(True, error={"code": 2, "message": "Model x - not ready"})])
+    response = _bls().exec()
+    assert response.has_error()
+    assert response.error().message() == "Model x - not ready"
+    assert response.error().code() == pb_utils.TritonError.NOT_FOUND
+    assert response.output_tensors() == []
+
+
+def test_bls_decoupled_iterates_to_the_final_response_and_replays(serving_with):
+    one = np.array([1], dtype=np.int32).tobytes()
+    bridge = serving_with([_answer(False, [("C", 8, [1], one)]), _answer(False, [("C", 8, [1], one)]),
+                           _answer(True)])
+    iterator = _bls().exec(decoupled=True)
+    responses = list(iterator)
+    assert [len(r.output_tensors()) for r in responses] == [1, 1, 0]
+    assert len(list(iterator)) == 3
+    iterator.cancel()
+    assert bridge.cancelled == []  # finished: nothing to cancel
+
+
+def test_bls_iterator_dropped_early_closes_the_call(serving_with):
+    one = np.array([1], dtype=np.int32).tobytes()
+    bridge = serving_with([_answer(False, [("C", 8, [1], one)]), _answer(True)])
+    iterator = _bls().exec(decoupled=True)
+    next(iterator)
+    del iterator
+    import gc
+    gc.collect()
+    assert bridge.cancelled == [("closed", 7)]
+
+
+def test_bls_async_exec_is_awaitable(serving_with):
+    serving_with([_answer(True, [("OUT", 8, [1], np.array([5], dtype=np.int32).tobytes())])])
+
+    async def run():
+        return await _bls().async_exec()
+
+    response = asyncio.run(run())
+    assert pb_utils.get_output_tensor_by_name(response, "OUT").as_numpy().tolist() == [5]
 
 
 def test_response_sender_only_on_requests_passed_to_execute():

@@ -28,6 +28,19 @@ def test_http_example_clients_pass(server, example):
     assert completed.stdout.strip().endswith("PASS: " + example)
 
 
+@pytest.mark.parametrize("example", ["bls_sync", "bls_async", "bls_decoupled"])
+def test_bls_example_clients_pass(server, example):
+    completed = run_client(example, "--url", server.url)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.strip().endswith("PASS: " + example)
+
+
+def test_ensemble_example_client_passes(server):
+    completed = run_client("ensemble_arith", "--url", server.url, "--grpc-url", server.grpc_url)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.strip().endswith("PASS: ensemble_arith")
+
+
 @pytest.mark.parametrize("example", ["countdown", "echo_stream"])
 def test_decoupled_example_clients_pass(server, example):
     completed = run_client(example, "--url", server.grpc_url)

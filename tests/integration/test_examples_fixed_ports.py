@@ -49,7 +49,8 @@ def test_custom_metrics_client_passes_and_the_model_logs_its_latency(server):
     assert server.wait_for_output("Cumulative requests processing latency: ", timeout=10), server.output
 
 
-@pytest.mark.parametrize("example", ["add_sub", "text_stats", "countdown", "echo_stream"])
+@pytest.mark.parametrize("example", ["add_sub", "text_stats", "countdown", "echo_stream", "bls_sync", "bls_async",
+                                     "bls_decoupled", "ensemble_arith"])
 def test_example_clients_pass(server, example):
     completed = run_client(example)
     assert completed.returncode == 0, completed.stdout + completed.stderr

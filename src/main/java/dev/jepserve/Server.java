@@ -1,5 +1,8 @@
 package dev.jepserve;
 
+import dev.jepserve.bls.BlsDispatcher;
+import dev.jepserve.ensemble.EnsembleBackend;
+import dev.jepserve.ensemble.PlatformChoice;
 import dev.jepserve.grpc.GrpcServer;
 import dev.jepserve.grpc.GrpcServerOptions;
 import dev.jepserve.http.HttpServer;
@@ -10,6 +13,7 @@ import dev.jepserve.metrics.CpuMetricsPoller;
 import dev.jepserve.metrics.MetricsOptions;
 import dev.jepserve.metrics.MetricsRegistry;
 import dev.jepserve.python.InProcessPythonBackend;
+import dev.jepserve.python.PythonBls;
 import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
@@ -44,6 +48,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The composition root: builds every part in start-up order, passes each what it needs, and registers how to
@@ -101,6 +106,10 @@ public final class Server implements AutoCloseable {
         PythonRuntime python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
                 metrics.customMetrics(), callbacks);
         shutdown.onStop("Python runtime", remaining -> python.close());
+        // BLS calls reach the models through the inference service, which exists once the models are loaded.
+        AtomicReference<InferenceService> loadedService = new AtomicReference<>();
+        BlsDispatcher bls = new BlsDispatcher(loadedService::get);
+        python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled, timers));
 
         ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers);
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
@@ -108,10 +117,10 @@ public final class Server implements AutoCloseable {
         StubProcessBackend stubs = new StubProcessBackend(
                 StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion(), logs::settings), callbacks, inProcess, timers,
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
-                stubMetrics);
+                stubMetrics, bls);
         shutdown.onStop("stub health and restarts", remaining -> stubs.close());
-        ModelLoader loader = new ModelLoader(new IsolationChoice(inProcess, stubs,
-                IsolationChoice.Isolation.parse(options.pythonIsolation())),
+        ModelLoader loader = new ModelLoader(new PlatformChoice(new EnsembleBackend(loadedService::get),
+                new IsolationChoice(inProcess, stubs, IsolationChoice.Isolation.parse(options.pythonIsolation()))),
                 versions, new ModelLoaderOptions(options.autoCompleteConfig(),
                         options.modelControl().configName()));
         ModelRepository repository = new ModelRepository(options.modelRepositories());
@@ -147,6 +156,7 @@ public final class Server implements AutoCloseable {
 
         service = new RepositoryInferenceService(repository, controller, options.serverId(), BuildInfo.version(),
                 serving::get, options.strictReadiness());
+        loadedService.set(service);
         serving.set(true);
         startEndpoints();
     }

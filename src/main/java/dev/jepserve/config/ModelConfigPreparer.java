@@ -39,22 +39,31 @@ public final class ModelConfigPreparer {
     public static ModelConfig prepare(Path modelDir, String configName, boolean autoCompleteEnabled,
                                       AutoCompleter autoCompleter) {
         return complete(modelDir, ModelConfigs.load(modelDir, configName).orElse(ModelConfig.getDefaultInstance()),
-                autoCompleteEnabled, autoCompleter);
+                configName, autoCompleteEnabled, autoCompleter);
     }
 
     /**
      * The same path for a configuration given instead of the directory's config.pbtxt (the repository
      * extension's load with a {@code config} override).
      */
-    public static ModelConfig prepare(Path modelDir, ModelConfig override, boolean autoCompleteEnabled,
-                                      AutoCompleter autoCompleter) {
-        return complete(modelDir, override, autoCompleteEnabled, autoCompleter);
+    public static ModelConfig prepare(Path modelDir, ModelConfig override, String configName,
+                                      boolean autoCompleteEnabled, AutoCompleter autoCompleter) {
+        return complete(modelDir, override, configName, autoCompleteEnabled, autoCompleter);
     }
 
-    private static ModelConfig complete(Path modelDir, ModelConfig read, boolean autoCompleteEnabled,
-                                        AutoCompleter autoCompleter) {
+    /** @param configName --model-config-name, for an ensemble's reading of its steps' configs */
+    private static ModelConfig complete(Path modelDir, ModelConfig read, String configName,
+                                        boolean autoCompleteEnabled, AutoCompleter autoCompleter) {
         String modelName = modelDir.getFileName().toString();
         ModelConfig.Builder config = read.toBuilder();
+        if (EnsembleConfigs.isEnsemble(config)) {
+            if (config.getName().isEmpty()) {
+                config.setName(modelName);
+            }
+            ModelConfigNormalizer.requireNameMatchesDirectory(config, modelName);
+            EnsembleConfigs.normalize(config, modelDir, configName);
+            return config.build();
+        }
         ModelConfigNormalizer.autoCompleteBackendFields(config, modelName, modelDir);
         ModelConfigNormalizer.applyCoreDefaults(config);
         if (autoCompleteEnabled) {

@@ -239,12 +239,25 @@ public final class QueueScheduler implements Scheduler {
             try {
                 executionReturned(batch, times, error);
             } finally {
+                requeueRescheduled(batch);
                 synchronized (lock) {
                     idle.addLast(instance);
                 }
                 schedule();
             }
         });
+    }
+
+    /** Requests the model released for another execution go back to the end of the queue. */
+    private void requeueRescheduled(List<ScheduledRequest> batch) {
+        for (ScheduledRequest pending : batch) {
+            if (pending.takeReschedule()) {
+                synchronized (lock) {
+                    queue.addLast(pending);
+                }
+                observer.queued();
+            }
+        }
     }
 
     /** execute() returned: counts the execution; an instance that broke fails the requests it left open. */

@@ -27,6 +27,8 @@ public final class ScheduledRequest {
     private final Consumer<ScheduledRequest> onFinished;
     private volatile boolean timedOut;
     private volatile boolean abandoned;
+    /** The model released it for another execution (TRITONSERVER_REQUEST_RELEASE_RESCHEDULE). */
+    private volatile boolean reschedule;
 
     // Guarded by this.
     private boolean finalSent;
@@ -38,6 +40,9 @@ public final class ScheduledRequest {
     private long startedNanos;
     private ExecutionTimes times;
     private boolean counted;
+    /** Times of the requests this one was made of (an ensemble's steps), added when it is counted. */
+    private long composingQueueNanos;
+    private ExecutionTimes composingTimes = ExecutionTimes.NONE;
 
     /**
      * @param deadlineNanos when the request's timeout expires (System.nanoTime), or Long.MAX_VALUE for none
@@ -93,6 +98,26 @@ public final class ScheduledRequest {
 
     void markTimedOut() {
         timedOut = true;
+    }
+
+    /** Execute it again once the execution running it returned, instead of waiting for its answer. */
+    public void rescheduleAfterExecution() {
+        reschedule = true;
+    }
+
+    /** Whether it is to be executed again; clears the mark. */
+    boolean takeReschedule() {
+        boolean marked = reschedule;
+        reschedule = false;
+        return marked && !isFinished();
+    }
+
+    /** Adds a composing request's (an ensemble step's) queue and compute times to this request's, before its final answer. */
+    public synchronized void addComposingTimes(long queueNanos, ExecutionTimes times) {
+        composingQueueNanos += queueNanos;
+        composingTimes = new ExecutionTimes(composingTimes.computeInputNanos() + times.computeInputNanos(),
+                composingTimes.computeInferNanos() + times.computeInferNanos(),
+                composingTimes.computeOutputNanos() + times.computeOutputNanos());
     }
 
     public synchronized boolean isFinished() {
@@ -208,12 +233,18 @@ public final class ScheduledRequest {
             counted = true;
             success = succeeded;
             requestNanos = finishedNanos - enqueuedNanos;
-            queueNanos = startedNanos - enqueuedNanos;
-            executionTimes = times;
+            queueNanos = startedNanos - enqueuedNanos + composingQueueNanos;
+            executionTimes = success ? new ExecutionTimes(
+                    times.computeInputNanos() + composingTimes.computeInputNanos(),
+                    times.computeInferNanos() + composingTimes.computeInferNanos(),
+                    times.computeOutputNanos() + composingTimes.computeOutputNanos()) : times;
         }
         if (success) {
             observer.succeeded(batchSize, requestNanos, queueNanos, executionTimes.computeInputNanos(),
                     executionTimes.computeInferNanos(), executionTimes.computeOutputNanos());
+            if (sink instanceof StepTimesListener listener) {
+                listener.counted(queueNanos, executionTimes);
+            }
         } else {
             observer.failed(isCancelled() ? FailureReason.CANCELED : FailureReason.BACKEND, requestNanos);
         }

@@ -42,4 +42,11 @@ public interface BorderCallbacks {
      */
     default void readinessChecked(long check, String answer) {
     }
+
+    /**
+     * The model released the request with TRITONSERVER_REQUEST_RELEASE_RESCHEDULE: it is not answered now but
+     * executed again (its handle is no longer valid; the next execution gets a new one). Called before the
+     * execution that released it is reported done.
+     */
+    void reschedule(long requestHandle);
 }

@@ -129,6 +129,14 @@ public final class PythonCallbacks implements BorderCallbacks {
         return open != null && open.request().isCancelled();
     }
 
+    @Override
+    public void reschedule(long requestHandle) {
+        OpenRequest open = requests.remove(requestHandle);
+        if (open != null) {
+            open.request().rescheduleAfterExecution();
+        }
+    }
+
     /** Called from Python when an execute() that continued asynchronously returned. */
     @Override
     public void executionDone(String message) {

@@ -154,6 +154,19 @@ public final class PythonRuntime implements AutoCloseable {
         }
     }
 
+    /** The worker pool's help for calls that wait on a worker thread (BLS). */
+    public WorkerHelp workerHelp() {
+        return workers;
+    }
+
+    /** Installs the BLS bridge models' exec()/async_exec() use; call once, before models load. */
+    public void installBls(PythonBls bridge) {
+        run(runtime -> {
+            runtime.interpreter().invoke("jepserve_runtime.install_bls", bridge);
+            return null;
+        });
+    }
+
     @Override
     public void close() {
         workers.close();

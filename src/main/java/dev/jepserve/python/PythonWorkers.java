@@ -9,6 +9,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -18,7 +22,7 @@ import java.util.function.Function;
  * shared queue. All of them share one GIL, so their number is a throughput knob of its own, separate from
  * the number of model instances.
  */
-public final class PythonWorkers implements AutoCloseable {
+public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     /** A unit of Python work, run on a worker thread with that thread's runtime binding. */
     @FunctionalInterface
     public interface Call<T> {
@@ -29,8 +33,13 @@ public final class PythonWorkers implements AutoCloseable {
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
-    /** The binding of the worker running on this thread (unset elsewhere): lets a worker's nested call run inline. */
-    private final ThreadLocal<RuntimeBinding> currentBinding = new ThreadLocal<>();
+    /**
+     * Each worker thread's runtime binding (unset elsewhere): for nested calls it runs inline ({@link #call}) and
+     * for calls it runs while it waits ({@link #helpUntil}).
+     */
+    private final ThreadLocal<RuntimeBinding> ownRuntime = new ThreadLocal<>();
+    /** Worker threads waiting in {@link #helpUntil}: woken when a call is queued. */
+    private final Set<Thread> helpers = ConcurrentHashMap.newKeySet();
 
     /**
      * Starts {@code count} threads and waits until each has its interpreter.
@@ -67,6 +76,9 @@ public final class PythonWorkers implements AutoCloseable {
     public <T> CompletableFuture<T> submit(Call<T> call) {
         CompletableFuture<T> future = new CompletableFuture<>();
         queue.add(new Task<>(call, future));
+        if (!helpers.isEmpty()) {
+            helpers.forEach(LockSupport::unpark);
+        }
         return future;
     }
 
@@ -76,13 +88,48 @@ public final class PythonWorkers implements AutoCloseable {
      * wait forever with one Python thread.
      */
     public <T> T call(Call<T> call) {
-        RuntimeBinding own = currentBinding.get();
+        RuntimeBinding own = ownRuntime.get();
         if (own != null) {
             CompletableFuture<T> future = new CompletableFuture<>();
             new Task<>(call, future).run(own);
             return future.join();
         }
         return submit(call).join();
+    }
+
+    /**
+     * Runs queued calls on this worker thread while it waits: the nested call runs on the same interpreter
+     * (Jep released the GIL around the Java call that waits), and the waiting call resumes when it returns.
+     */
+    @Override
+    public boolean helpUntil(BooleanSupplier ready, long deadlineNanos) {
+        RuntimeBinding runtime = ownRuntime.get();
+        if (runtime == null) {
+            return false;
+        }
+        Thread self = Thread.currentThread();
+        helpers.add(self);
+        try {
+            while (!ready.getAsBoolean()) {
+                Object next = queue.poll();
+                if (next == STOP) {
+                    queue.add(STOP); // the stop is for a worker's main loop, not for a helping wait
+                    next = null;
+                }
+                if (next != null) {
+                    ((Task<?>) next).run(runtime);
+                    continue;
+                }
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(this, remaining);
+            }
+        } finally {
+            helpers.remove(self);
+        }
+        return true;
     }
 
     @Override
@@ -118,7 +165,7 @@ public final class PythonWorkers implements AutoCloseable {
             return;
         }
         ready.countDown();
-        currentBinding.set(runtime);
+        ownRuntime.set(runtime);
         try {
             while (true) {
                 Object next = queue.take();

@@ -47,7 +47,8 @@ public final class ModelLoader {
         ModelConfigPreparer.AutoCompleter completer = partial -> backend.autoComplete(name, partial, newest, modelDir);
         ModelConfig config = configOverride == null
                 ? ModelConfigPreparer.prepare(modelDir, options.configName(), options.autoCompleteConfig(), completer)
-                : ModelConfigPreparer.prepare(modelDir, configOverride, options.autoCompleteConfig(), completer);
+                : ModelConfigPreparer.prepare(modelDir, configOverride, options.configName(),
+                        options.autoCompleteConfig(), completer);
         List<Long> selected = VersionDirectories.select(config.getVersionPolicy(), available);
         if (selected.isEmpty()) {
             throw TritonException.invalidArg("failed to load '" + name

@@ -5,6 +5,7 @@ import dev.jepserve.python.BorderCallbacks;
 import dev.jepserve.stub.proto.ExecutionDone;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.ReadyChecked;
+import dev.jepserve.stub.proto.Reschedule;
 import dev.jepserve.stub.proto.Response;
 
 import java.io.IOException;
@@ -71,6 +72,11 @@ final class StubForwarder implements BorderCallbacks {
 
     StubModelControl modelControl() {
         return modelControl;
+    }
+
+    @Override
+    public void reschedule(long requestHandle) {
+        write(FromStub.newBuilder().setReschedule(Reschedule.newBuilder().setRequestHandle(requestHandle)).build());
     }
 
     void markCancelled(List<Long> handles) {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.jepserve.inference.TritonException;
 import dev.jepserve.logging.LogController;
 import dev.jepserve.metrics.RemoteMetrics;
+import dev.jepserve.python.PythonBls;
 import dev.jepserve.python.PythonEnvironment;
 import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
@@ -42,6 +43,7 @@ public final class StubMain {
     private final StubForwarder forwarder;
     private final PythonRuntime python;
     private final StubMetricsLink metrics;
+    private final StubBlsTransport bls;
     /** Runs initialize and finalize, so the reader stays free for the server's answers to metric calls. */
     private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "jepserve-stub-lifecycle");
@@ -50,7 +52,9 @@ public final class StubMain {
     });
     private volatile String instanceKey;
 
-    private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, StubMetricsLink metrics) {
+    private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, StubMetricsLink metrics,
+                     StubBlsTransport bls) {
+        this.bls = bls;
         this.channel = channel;
         this.forwarder = forwarder;
         this.python = python;
@@ -96,7 +100,14 @@ public final class StubMain {
             return;
         }
         startMetricsFlush(forwarder);
-        new StubMain(channel, forwarder, python, metrics).serve();
+        StubBlsTransport bls = new StubBlsTransport(forwarder);
+        python.installBls(new PythonBls(bls, python.workerHelp(), forwarder::isCancelled,
+                Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "jepserve-stub-bls-sweep");
+                    thread.setDaemon(true);
+                    return thread;
+                })));
+        new StubMain(channel, forwarder, python, metrics, bls).serve();
         // The server is gone (or told us to finish): no Python thread may keep the process alive.
         Runtime.getRuntime().halt(0);
     }
@@ -118,6 +129,7 @@ public final class StubMain {
                 case CANCELLED -> forwarder.markCancelled(message.getCancelled().getRequestHandlesList());
                 case CHECK_READY -> checkReady(message.getCheckReady().getCheck());
                 case MODEL_CONTROL_REPLY -> forwarder.modelControl().onReply(message.getModelControlReply());
+                case BLS_ANSWER -> bls.onAnswer(message.getBlsAnswer());
                 // Answered here, on the socket's reader thread: it never needs the GIL or the Python worker.
                 case PING -> forwarder.write(FromStub.newBuilder()
                         .setPong(Pong.newBuilder().setSequence(message.getPing().getSequence())).build());

@@ -1,14 +1,18 @@
 package dev.jepserve.stub;
 
 import com.google.protobuf.ByteString;
+import dev.jepserve.bls.BlsTransport;
 import dev.jepserve.inference.ExecutionTimes;
 import dev.jepserve.inference.ModelInstance;
+import dev.jepserve.inference.RequestHandle;
 import dev.jepserve.inference.ScheduledRequest;
 import dev.jepserve.inference.TritonException;
 import dev.jepserve.python.PythonBatchEncoder;
 import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.border.BorderJson;
 import dev.jepserve.python.border.ExecutionDoneMessage;
+import dev.jepserve.stub.proto.BlsAnswer;
+import dev.jepserve.stub.proto.BlsCall;
 import dev.jepserve.stub.proto.CancelledRequests;
 import dev.jepserve.stub.proto.CheckReady;
 import dev.jepserve.stub.proto.Execute;
@@ -39,6 +43,9 @@ final class StubModelInstance implements ModelInstance {
     private final String modelName;
     private final String version;
     private final PythonCallbacks callbacks;
+    /** Where the stub's BLS calls go, and the ones still open by the stub's call id. */
+    private final BlsTransport bls;
+    private final Map<Long, RequestHandle> blsCalls = new ConcurrentHashMap<>();
     /** Requests the stub may still answer, by handle (to fail them if it dies, and to push cancellations). */
     private final Map<Long, ScheduledRequest> open = new ConcurrentHashMap<>();
     private final Set<Long> cancelledSent = ConcurrentHashMap.newKeySet();
@@ -53,8 +60,10 @@ final class StubModelInstance implements ModelInstance {
     private final java.util.function.BiConsumer<StubModelInstance, dev.jepserve.stub.proto.ModelControlCall> modelControl;
 
     StubModelInstance(String name, String modelName, String version, PythonCallbacks callbacks,
-                      java.util.function.BiConsumer<StubModelInstance, dev.jepserve.stub.proto.ModelControlCall> modelControl) {
+                      java.util.function.BiConsumer<StubModelInstance, dev.jepserve.stub.proto.ModelControlCall> modelControl,
+                      BlsTransport bls) {
         this.modelControl = modelControl;
+        this.bls = bls;
         this.name = name;
         this.modelName = modelName;
         this.version = version;
@@ -174,6 +183,17 @@ final class StubModelInstance implements ModelInstance {
                 }
             }
             case MODEL_CONTROL_CALL -> modelControl.accept(this, message.getModelControlCall());
+            case BLS_CALL -> startBlsCall(message.getBlsCall());
+            case RESCHEDULE -> {
+                open.remove(message.getReschedule().getRequestHandle());
+                callbacks.reschedule(message.getReschedule().getRequestHandle());
+            }
+            case BLS_CANCEL -> {
+                RequestHandle call = blsCalls.get(message.getBlsCancel().getCallId());
+                if (call != null) {
+                    call.cancel();
+                }
+            }
             default -> {
             }
         }
@@ -207,6 +227,36 @@ final class StubModelInstance implements ModelInstance {
             answer.complete(false);
         }
         return answer;
+    }
+
+    /** Submits a model's BLS call for the stub and streams its answers back to that stub. */
+    private void startBlsCall(BlsCall call) {
+        StubProcess caller = stub;
+        long callId = call.getCallId();
+        List<ByteBuffer> inputs = new ArrayList<>(call.getBuffersCount());
+        for (ByteString bytes : call.getBuffersList()) {
+            inputs.add(bytes.asReadOnlyByteBuffer());
+        }
+        // Registered before the call starts, so a cancellation that follows at once finds it.
+        CompletableFuture<RequestHandle> started = new CompletableFuture<>();
+        blsCalls.put(callId, () -> started.thenAccept(RequestHandle::cancel));
+        // A batch waiting on its BLS call is making progress while the call is answered (the hang rule).
+        lastProgressNanos = System.nanoTime();
+        RequestHandle handle = bls.start(call.getRequestJson(), inputs, (answerJson, outputs, isFinal) -> {
+            lastProgressNanos = System.nanoTime();
+            if (isFinal) {
+                blsCalls.remove(callId);
+            }
+            BlsAnswer.Builder answer = BlsAnswer.newBuilder().setCallId(callId).setAnswerJson(answerJson)
+                    .setFinal(isFinal);
+            for (ByteBuffer output : outputs) {
+                answer.addBuffers(ByteString.copyFrom(output.duplicate()));
+            }
+            if (caller != null) {
+                caller.send(ToStub.newBuilder().setBlsAnswer(answer).build());
+            }
+        });
+        started.complete(handle);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.jepserve.stub;
 
+import dev.jepserve.bls.BlsTransport;
 import dev.jepserve.config.ModelConfigJson;
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelInstanceGroup;
@@ -36,6 +37,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     /** Where the stubs' pb_utils.MetricFamily series live: the server's registry. */
     private final StubMetricsHub customMetrics;
     private final PythonCallbacks callbacks;
+    /** Where the stubs' BLS calls go: the server's dispatcher. */
+    private final BlsTransport bls;
     private final ModelBackend autoCompleter;
     private final ScheduledExecutorService timers;
     private final StubHealthPolicy policy;
@@ -57,7 +60,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
      */
     public StubProcessBackend(StubLaunch launch, PythonCallbacks callbacks, ModelBackend autoCompleter,
                               ScheduledExecutorService timers, StubHealthPolicy policy,
-                              RestartCounter.Factory restartCounters, StubMetricsHub customMetrics) {
+                              RestartCounter.Factory restartCounters, StubMetricsHub customMetrics, BlsTransport bls) {
+        this.bls = bls;
         this.customMetrics = customMetrics;
         this.launch = launch;
         this.callbacks = callbacks;
@@ -98,7 +102,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
                             .setDecoupled(config.getModelTransactionPolicy().getDecoupled()).build();
                     StubSupervisor supervisor = new StubSupervisor(
                             new StubModelInstance(instanceName, source.modelName(), version, callbacks,
-                                    modelControl), load, launch,
+                                    modelControl, bls), load, launch,
                             policy, restartCounters.open(source.modelName(), version, instanceName), healthTimer,
                             restarter, customMetrics);
                     supervisors.add(supervisor);

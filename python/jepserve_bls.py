@@ -1,0 +1,193 @@
+"""BLS (business logic scripting): a model calling another model through the server (jepserve's own module).
+
+pb_utils.InferenceRequest.exec / async_exec end here. A call crosses to the server as a BlsRequestMessage
+(JSON) with its input bytes; the server submits it to the target model's scheduler (no socket, in process;
+through the stub's own socket from a stub process) and streams its answers back as BlsResponseMessages, which
+become pb_utils.InferenceResponse objects. Errors come back as responses carrying a TritonError, as in Triton;
+only a call outside execute raises.
+
+The bridge (a Java object: dev.jepserve.python.PythonBls) is installed once by the server. Waiting for an
+answer happens in Java with the GIL released; on one of the server's Python worker threads the wait runs other
+queued Python work meanwhile, so a model may call another model served by the same threads
+(--python-threads 1) without a deadlock. Models never import this module.
+"""
+
+import asyncio
+import contextvars
+import json
+from typing import List, NamedTuple, Union
+
+import jepserve_context as context
+from jepserve_context import TritonModelException
+
+# The server's bridge; None outside the server.
+_bridge = None
+
+# Request handles of the execute() call running in this context (a thread, or an asyncio task of an async
+# execute): a BLS call made there is cancelled when all of them are.
+callers = contextvars.ContextVar("jepserve_bls_callers", default=())
+
+_NOT_IN_EXECUTE = "BLS is only supported during the 'execute' function."
+
+
+def install(bridge):
+    """Called by the server once, before any model is imported."""
+    global _bridge
+    _bridge = bridge
+
+
+class BlsInputMessage(NamedTuple):
+    """One input tensor of a BLS request; its bytes are buffers[buffer]."""
+    name: str
+    datatype: int
+    shape: List[int]
+    buffer: int
+
+
+class BlsRequestMessage(NamedTuple):
+    """One BLS call: fields match dev.jepserve.python.border.BlsRequestMessage."""
+    model_name: str
+    model_version: int
+    id: str
+    correlation_id: Union[int, str]
+    flags: int
+    timeout_us: int
+    parameters: dict
+    requested_outputs: List[str]
+    inputs: List[BlsInputMessage]
+    decoupled: bool
+
+    def to_json(self):
+        data = self._asdict()
+        data["inputs"] = [i._asdict() for i in self.inputs]
+        return json.dumps(data)
+
+
+def check_allowed():
+    """Raises Triton's error during initialize/finalize (and model import or auto-complete)."""
+    instance = context.current_instance()
+    if instance is not None and not getattr(instance, "serving", False):
+        raise TritonModelException(_NOT_IN_EXECUTE)
+    if _bridge is None:
+        raise TritonModelException("BLS requests can only be made inside the server.")
+
+
+def _start(request, decoupled):
+    """Sends the call; returns its handle on the bridge."""
+    buffers = []
+    inputs = []
+    for tensor in request._inputs:
+        inputs.append(BlsInputMessage(tensor.name(), tensor.triton_dtype(), tensor.shape(), len(buffers)))
+        buffers.append(tensor._wire_bytes())
+    message = BlsRequestMessage(request._model_name, request._model_version, request._request_id,
+                                request._correlation_id, request._flags, request._timeout,
+                                json.loads(request._parameters), sorted(request._requested_output_names),
+                                inputs, bool(decoupled))
+    return _bridge.start(message.to_json(), buffers, list(callers.get()))
+
+
+def _next_response(handle):
+    """Waits for the call's next answer: (pb_utils.InferenceResponse, final)."""
+    import triton_python_backend_utils as pb_utils
+
+    item = _bridge.next(handle)
+    message = json.loads(item[0])
+    final = bool(message["final"])
+    response = pb_utils.InferenceResponse.__new__(pb_utils.InferenceResponse)
+    error = message.get("error")
+    if error is not None:
+        try:
+            code = pb_utils._ErrorCode(int(error["code"]))
+        except ValueError:
+            code = pb_utils.TritonError.INTERNAL
+        response._error = pb_utils.TritonError(error["message"], code)
+        response._output_tensors = []
+        response._parameters = "{}"
+        return response, final
+    tensors = []
+    for index, output in enumerate(message.get("outputs", ())):
+        buffer = item[index + 1]
+        tensors.append(pb_utils.Tensor._from_wire(output["name"], output["datatype"], output["shape"],
+                                                  _EMPTY if buffer is None else buffer))
+    response._output_tensors = tensors
+    response._error = None
+    response._parameters = json.dumps(message.get("parameters") or {})
+    return response, final
+
+
+def _empty():
+    import numpy as np
+    return np.zeros(0, dtype=np.uint8)
+
+
+_EMPTY = _empty()
+
+
+def _single(handle):
+    """The one answer of a non-decoupled call (later ones, if any, are read and dropped)."""
+    response, final = _next_response(handle)
+    while not final:
+        _, final = _next_response(handle)
+    return response
+
+
+def exec_request(request, decoupled):
+    """InferenceRequest.exec(decoupled): a response, or a ResponseIterator when decoupled."""
+    check_allowed()
+    handle = _start(request, decoupled)
+    if decoupled:
+        return ResponseIterator(handle)
+    return _single(handle)
+
+
+def async_exec_request(request, decoupled):
+    """InferenceRequest.async_exec(decoupled): an awaitable. The call starts now; only the wait runs on the
+    event loop's executor, so calls gathered with asyncio.gather run concurrently."""
+    check_allowed()
+    loop = asyncio.get_event_loop()
+    handle = _start(request, decoupled)
+    if decoupled:
+        iterator = ResponseIterator(handle)
+        future = loop.create_future()
+        future.set_result(iterator)
+        return future
+    return loop.run_in_executor(None, _single, handle)
+
+
+class ResponseIterator:
+    """The responses of a decoupled BLS call, the final one included (it may have no outputs).
+
+    Iterating again after the end replays the responses received.
+    """
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._received = []
+        self._done = False
+
+    def __iter__(self):
+        if self._done:
+            return iter(list(self._received))
+        return self
+
+    def __next__(self):
+        if self._done:
+            raise StopIteration
+        response, final = _next_response(self._handle)
+        self._received.append(response)
+        if final:
+            self._done = True
+        return response
+
+    def cancel(self):
+        """Asks the server to cancel the call if it has not finished."""
+        if not self._done:
+            _bridge.cancel(self._handle)
+
+    def __del__(self):
+        # Dropped before its final response: the call is cancelled and the server forgets it.
+        if not self._done and _bridge is not None:
+            try:
+                _bridge.close(self._handle)
+            except Exception:  # noqa: BLE001 - nothing to report to at collection time
+                pass

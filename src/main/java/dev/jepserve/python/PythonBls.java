@@ -1,0 +1,186 @@
+package dev.jepserve.python;
+
+import dev.jepserve.bls.BlsReceiver;
+import dev.jepserve.bls.BlsTransport;
+import dev.jepserve.inference.RequestHandle;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
+
+/**
+ * The BLS bridge {@code jepserve_bls} calls (installed in the interpreter, in the server and in each stub):
+ * starts calls through a {@link BlsTransport} and hands their answers to Python one at a time, waiting with
+ * the GIL released. A wait on a Python worker thread runs other queued Python work meanwhile
+ * ({@link WorkerHelp}), so the called model can run even on the same single worker thread.
+ *
+ * <p>An open call is cancelled once every request of the execute() that made it is cancelled (a client that
+ * left, a timeout): a sweep checks every {@value #CHECK_MILLIS} ms, on the given timer, so this works also
+ * while the waiting thread runs the called model itself.
+ */
+public final class PythonBls {
+    static final long CHECK_MILLIS = 20;
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS);
+
+    private final BlsTransport transport;
+    private final WorkerHelp help;
+    private final LongPredicate callerCancelled;
+    private final Map<Long, Call> calls = new ConcurrentHashMap<>();
+    private final AtomicLong nextHandle = new AtomicLong();
+
+    /**
+     * @param help            the worker pool of the interpreter this bridge is installed in
+     * @param callerCancelled whether a request handle of an execute() call was cancelled (the border callbacks)
+     */
+    public PythonBls(BlsTransport transport, WorkerHelp help, LongPredicate callerCancelled,
+                     ScheduledExecutorService timer) {
+        this.transport = transport;
+        this.help = help;
+        this.callerCancelled = callerCancelled;
+        timer.scheduleWithFixedDelay(this::cancelOrphans, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Cancels the open calls whose callers were all cancelled (never throws: the schedule must go on). */
+    private void cancelOrphans() {
+        for (Call call : calls.values()) {
+            try {
+                if (!call.cancelled && call.callersCancelled()) {
+                    call.cancel();
+                }
+            } catch (RuntimeException ignored) {
+                // a failing cancellation is retried by the next sweep
+            }
+        }
+    }
+
+    /**
+     * Called from Python: starts a call.
+     *
+     * @param requestJson a BlsRequestMessage
+     * @param buffers     its input bytes (byte[] each)
+     * @param callers     request handles of the execute() making the call (Long each), maybe none
+     * @return the call's handle for {@link #next} and {@link #cancel}
+     */
+    public long start(String requestJson, List<?> buffers, List<?> callers) {
+        long handle = nextHandle.incrementAndGet();
+        long[] callerHandles = new long[callers == null ? 0 : callers.size()];
+        for (int i = 0; i < callerHandles.length; i++) {
+            callerHandles[i] = ((Number) callers.get(i)).longValue();
+        }
+        Call call = new Call(callerHandles);
+        calls.put(handle, call);
+        List<ByteBuffer> inputs = new ArrayList<>(buffers.size());
+        for (Object buffer : buffers) {
+            inputs.add(ByteBuffer.wrap((byte[]) buffer).order(ByteOrder.LITTLE_ENDIAN));
+        }
+        call.handle = transport.start(requestJson, inputs, call);
+        return handle;
+    }
+
+    /**
+     * Called from Python: waits for the call's next answer. Returns its JSON text followed by one uint8 numpy
+     * view per output (None for an empty one).
+     */
+    public Object[] next(long handle) {
+        Call call = calls.get(handle);
+        if (call == null) {
+            throw new IllegalStateException("the BLS call has no more responses");
+        }
+        Answer answer = call.await();
+        if (answer.isFinal()) {
+            calls.remove(handle);
+        }
+        Object[] item = new Object[1 + answer.outputs().size()];
+        item[0] = answer.json();
+        for (int i = 0; i < answer.outputs().size(); i++) {
+            item[i + 1] = PythonBatchEncoder.numpyView(answer.outputs().get(i));
+        }
+        return item;
+    }
+
+    /** Called from Python when it drops a call before its final answer (an abandoned iterator): cancels and forgets it. */
+    public void close(long handle) {
+        Call call = calls.remove(handle);
+        if (call != null) {
+            call.cancel();
+        }
+    }
+
+    /** Called from Python (ResponseIterator.cancel()): cancels the call if it is still open. */
+    public void cancel(long handle) {
+        Call call = calls.get(handle);
+        if (call != null) {
+            call.cancel();
+        }
+    }
+
+    private record Answer(String json, List<ByteBuffer> outputs, boolean isFinal) {
+    }
+
+    /** One call: its answers as they arrive, and who waits for them. */
+    private final class Call implements BlsReceiver {
+        private final long[] callers;
+        private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
+        private volatile Thread waiter;
+        private volatile RequestHandle handle = RequestHandle.NONE;
+        private volatile boolean cancelled;
+
+        Call(long[] callers) {
+            this.callers = callers;
+        }
+
+        @Override
+        public void onAnswer(String answerJson, List<ByteBuffer> outputs, boolean isFinal) {
+            answers.add(new Answer(answerJson, outputs, isFinal));
+            Thread waiting = waiter;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
+        }
+
+        Answer await() {
+            waiter = Thread.currentThread();
+            try {
+                while (true) {
+                    Answer answer = answers.poll();
+                    if (answer != null) {
+                        return answer;
+                    }
+                    long deadline = System.nanoTime() + CHECK_NANOS;
+                    if (!help.helpUntil(() -> !answers.isEmpty(), deadline) && answers.isEmpty()) {
+                        LockSupport.parkNanos(this, CHECK_NANOS);
+                    }
+                }
+            } finally {
+                waiter = null;
+            }
+        }
+
+        private boolean callersCancelled() {
+            if (callers.length == 0) {
+                return false;
+            }
+            for (long caller : callers) {
+                if (!callerCancelled.test(caller)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void cancel() {
+            cancelled = true;
+            handle.cancel();
+        }
+    }
+}

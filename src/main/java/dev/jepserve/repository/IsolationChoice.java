@@ -39,10 +39,14 @@ public final class IsolationChoice implements ModelBackend {
         this.defaultIsolation = defaultIsolation;
     }
 
-    /** auto_complete_config runs before the config is final: in the server's interpreter. */
+    /**
+     * auto_complete_config runs where the model will run, chosen by the partial config's PYTHON_ISOLATION (or the
+     * default): in process isolation the server's interpreter never imports the model's code.
+     */
     @Override
     public ModelConfig autoComplete(String modelName, ModelConfig partial, Path newestVersionDir, Path modelDir) {
-        return inProcess.autoComplete(modelName, partial, newestVersionDir, modelDir);
+        return (isolationOf(partial) == Isolation.PROCESS ? process : inProcess)
+                .autoComplete(modelName, partial, newestVersionDir, modelDir);
     }
 
     @Override

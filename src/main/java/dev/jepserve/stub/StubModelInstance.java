@@ -12,10 +12,12 @@ import dev.jepserve.python.border.ExecutionDoneMessage;
 import dev.jepserve.stub.proto.CancelledRequests;
 import dev.jepserve.stub.proto.Execute;
 import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.RegionSlice;
 import dev.jepserve.stub.proto.ToStub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A model instance whose TritonPythonModel lives in a stub process. Batches and responses cross the stub's
@@ -47,6 +50,20 @@ final class StubModelInstance implements ModelInstance {
     private volatile StubProcess stub;
     /** When an outstanding batch last made progress (sent, a response, a return), for the hang rule. */
     private volatile long lastProgressNanos = System.nanoTime();
+    /** Input tensors in a stub's input region, held until their batch returned and its requests finished. */
+    private final ConcurrentLinkedQueue<InputLease> leases = new ConcurrentLinkedQueue<>();
+
+    /**
+     * One batch's inputs in shared memory. A model may keep an input array after execute() returned (a
+     * decoupled model answering from a thread), so the space is given back only when every request of the
+     * batch has its final answer too.
+     */
+    private record InputLease(StubRegions regions, List<RegionSlice> slices, List<ScheduledRequest> batch,
+                              CompletableFuture<ExecutionTimes> returned) {
+        boolean isOver() {
+            return returned.isDone() && batch.stream().allMatch(ScheduledRequest::isFinished);
+        }
+    }
 
     StubModelInstance(String name, String modelName, String version, PythonCallbacks callbacks) {
         this.name = name;
@@ -126,10 +143,30 @@ final class StubModelInstance implements ModelInstance {
             batches.remove(batchHandle);
             callbacks.closeFinished(encoded.requestHandles());
             forgetFinished(encoded.requestHandles());
+            releaseInputs();
         });
         Execute.Builder execute = Execute.newBuilder().setBatchJson(BorderJson.write(encoded.message()));
-        for (ByteBuffer buffer : encoded.buffers()) {
-            execute.addBuffers(ByteString.copyFrom(buffer.duplicate()));
+        StubRegions regions = current.regions();
+        if (regions == null) {
+            for (ByteBuffer buffer : encoded.buffers()) {
+                execute.addBuffers(ByteString.copyFrom(buffer.duplicate()));
+            }
+        } else {
+            List<RegionSlice> slices;
+            try {
+                slices = regions.writeInputs(encoded.buffers());
+            } catch (RegionFullException | IOException e) {
+                // The batch never reaches the stub: its requests fail with the reason, the stub serves on.
+                TritonException error = TritonException.internal(e instanceof RegionFullException ? e.getMessage()
+                        : "Failed to write the inputs to shared memory: " + e.getMessage());
+                batch.forEach(request -> request.fail(error, true));
+                callbacks.executionDone(new ExecutionDoneMessage(batchHandle, 0, 0, 0));
+                return returned;
+            }
+            execute.addAllInputSlices(slices);
+            leases.add(new InputLease(regions, slices, batch, returned));
+            List<Long> released = regions.takeReleased();
+            execute.addAllReleasedOutputs(released);
         }
         if (!current.send(ToStub.newBuilder().setExecute(execute).build())) {
             // The stub died meanwhile; its death answers what it held, this answers the batch in any case.
@@ -179,6 +216,26 @@ final class StubModelInstance implements ModelInstance {
 
     private TritonException notHealthy() {
         return TritonException.internal("Stub process '" + name + "' is not healthy.");
+    }
+
+    /** Gives back the input space of batches that are over (returned, every request answered finally). */
+    void releaseInputs() {
+        leases.removeIf(lease -> {
+            if (!lease.isOver()) {
+                return false;
+            }
+            lease.regions().freeInputs(lease.slices());
+            return true;
+        });
+    }
+
+    /** Shared-memory housekeeping of the sweep: input space of finished batches, output space copied out. */
+    void releaseSharedMemory() {
+        releaseInputs();
+        StubProcess current = stub;
+        if (current != null) {
+            current.sendReleases();
+        }
     }
 
     /** Tells the stub which of its requests were cancelled since the last sweep (is_cancelled() turns true). */

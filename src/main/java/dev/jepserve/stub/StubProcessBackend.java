@@ -11,10 +11,22 @@ import dev.jepserve.stub.proto.LoadInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jepserve.stub.proto.AutoCompleteConfig;
+import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.Reply;
+import dev.jepserve.stub.proto.ToStub;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +41,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StubProcessBackend.class);
+    /** How long the stub that ran auto_complete_config waits for the model's first instance. */
+    private static final long SPARE_MILLIS = 60_000;
+    /** Messages of a stub that only runs auto_complete_config: nothing to do with them. */
+    private static final StubProcess.Listener IGNORE = new StubProcess.Listener() {
+        @Override
+        public void onMessage(FromStub message) {
+        }
+
+        @Override
+        public void onDeath(StubProcess stub, String why) {
+        }
+    };
+    /** Stubs that ran auto_complete_config, by version directory, until the first instance takes them. */
+    private final Map<Path, StubProcess> spares = new ConcurrentHashMap<>();
     /** How often cancellations of running requests are pushed to the stubs. */
     private static final long CANCELLATION_SWEEP_MILLIS = 20;
 
@@ -64,11 +90,67 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         this.restartCounters = restartCounters;
         this.healthTimer = Executors.newSingleThreadScheduledExecutor(daemonThreads("jepserve-stub-health"));
         this.restarter = Executors.newCachedThreadPool(daemonThreads("jepserve-stub-restart"));
+        StubRegions.removeStale();
     }
 
+    /**
+     * Runs the model's auto_complete_config in a stub, so the server's interpreter never imports model code of a
+     * process-isolated model. The stub is then kept for a while as a spare: the model's first instance runs in
+     * it (one stub start less per model); unclaimed, it is stopped.
+     */
     @Override
     public ModelConfig autoComplete(String modelName, ModelConfig partial, Path newestVersionDir, Path modelDir) {
-        return autoCompleter.autoComplete(modelName, partial, newestVersionDir, modelDir);
+        Path modelFile = newestVersionDir.resolve(partial.getDefaultModelFilename());
+        if (!Files.isRegularFile(modelFile)) {
+            return partial;
+        }
+        StubProcess stub;
+        try {
+            stub = StubProcess.start(modelName + "_autocomplete", launch);
+        } catch (IOException e) {
+            throw TritonException.internal("Failed to preinitialize Python stub: " + e.getMessage());
+        }
+        boolean kept = false;
+        try {
+            stub.listen(IGNORE);
+            Reply reply;
+            try {
+                reply = stub.call(ToStub.newBuilder().setAutoComplete(AutoCompleteConfig.newBuilder()
+                        .setModelFile(modelFile.toString()).setVersionDir(newestVersionDir.toString())
+                        .setModelDir(modelDir.toString()).setModelName(modelName)
+                        .setModelVersion(newestVersionDir.getFileName().toString())
+                        .setConfigJson(ModelConfigJson.toJson(partial)))).get(launch.startTimeoutSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw TritonException.internal("Stub process '" + modelName + "' is not healthy.");
+            } catch (ExecutionException | TimeoutException e) {
+                throw TritonException.internal("Stub process '" + modelName + "' is not healthy.");
+            }
+            if (!reply.getError().isEmpty()) {
+                throw TritonException.invalidArg(reply.getError());
+            }
+            ModelConfig completed = reply.getConfigJson().isEmpty() ? partial
+                    : ModelConfigJson.fromJson(reply.getConfigJson());
+            keepSpare(newestVersionDir, stub);
+            kept = true;
+            return completed;
+        } finally {
+            if (!kept) {
+                stub.close();
+            }
+        }
+    }
+
+    private void keepSpare(Path versionDir, StubProcess stub) {
+        StubProcess previous = spares.put(versionDir, stub);
+        if (previous != null) {
+            previous.close();
+        }
+        healthTimer.schedule(() -> {
+            if (spares.remove(versionDir, stub)) {
+                stub.close();
+            }
+        }, SPARE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -81,6 +163,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         }
         String configJson = ModelConfigJson.toJson(config);
         List<StubSupervisor> supervisors = new ArrayList<>();
+        StubProcess spare = spares.remove(source.versionDir());
         try {
             for (ModelInstanceGroup group : config.getInstanceGroupList()) {
                 for (int i = 0; i < group.getCount(); i++) {
@@ -94,18 +177,25 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
                     StubSupervisor supervisor = new StubSupervisor(
                             new StubModelInstance(instanceName, source.modelName(), version, callbacks), load, launch,
                             policy, restartCounters.open(source.modelName(), version, instanceName), healthTimer,
-                            restarter, customMetrics);
+                            restarter, customMetrics, supervisors.isEmpty() ? spare : null);
                     supervisors.add(supervisor);
-                    supervisor.start();
                 }
             }
+            startAll(supervisors);
         } catch (TritonException e) {
             supervisors.forEach(StubSupervisor::stop);
             throw e;
+        } finally {
+            if (supervisors.isEmpty() && spare != null) {
+                spare.close();
+            }
         }
         List<StubModelInstance> instances = supervisors.stream().map(StubSupervisor::instance).toList();
         ScheduledFuture<?> sweep = timers.scheduleAtFixedRate(
-                () -> instances.forEach(StubModelInstance::pushCancellations),
+                () -> instances.forEach(instance -> {
+                    instance.pushCancellations();
+                    instance.releaseSharedMemory();
+                }),
                 CANCELLATION_SWEEP_MILLIS, CANCELLATION_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         long pingMillis = TimeUnit.NANOSECONDS.toMillis(policy.pingIntervalNanos());
         ScheduledFuture<?> watchdog = healthTimer.scheduleWithFixedDelay(() -> checkHealth(supervisors),
@@ -117,6 +207,35 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         };
         return new LoadedInstances(instances, release,
                 () -> instances.stream().allMatch(StubModelInstance::isHealthy));
+    }
+
+    /**
+     * Starts the instances' stubs side by side (a start is mostly waiting for a JVM and CPython), and waits for
+     * all of them.
+     *
+     * @throws TritonException the first instance's error, when any failed
+     */
+    private void startAll(List<StubSupervisor> supervisors) {
+        if (supervisors.size() == 1) {
+            supervisors.get(0).start();
+            return;
+        }
+        List<CompletableFuture<Void>> starts = supervisors.stream()
+                .map(supervisor -> CompletableFuture.runAsync(supervisor::start, restarter)).toList();
+        TritonException first = null;
+        for (CompletableFuture<Void> start : starts) {
+            try {
+                start.join();
+            } catch (CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof TritonException triton ? triton
+                            : TritonException.internal("Failed to preinitialize Python stub: " + e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** A failing check must not end the schedule (a scheduled task that throws never runs again). */
@@ -133,6 +252,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     /** Stops the health timer and restart threads; call after every model unloaded. */
     @Override
     public void close() {
+        spares.values().forEach(StubProcess::close);
+        spares.clear();
         healthTimer.shutdownNow();
         restarter.shutdownNow();
     }

@@ -179,6 +179,9 @@ public final class StubMain {
         Reply.Builder reply = Reply.newBuilder().setCallId(callId);
         String moduleKey = python.newKey(request.getModelName() + "_autocomplete");
         try {
+            if (!request.getEnvironmentDir().isEmpty()) {
+                python.useEnvironment(request.getEnvironmentDir(), request.getPythonPathsList());
+            }
             python.loadModule(moduleKey, Path.of(request.getModelFile()), Path.of(request.getVersionDir()),
                     Path.of(request.getModelDir()), request.getModelName(), request.getModelVersion());
         } catch (TritonException e) {
@@ -199,6 +202,9 @@ public final class StubMain {
     /** Imports model.py and runs initialize(args); returns the error text, or "" on success. */
     private String load(LoadInstance load) {
         try {
+            if (!load.getEnvironmentDir().isEmpty()) {
+                python.useEnvironment(load.getEnvironmentDir(), load.getPythonPathsList());
+            }
             String moduleKey = python.newKey(load.getInstanceName());
             python.loadModule(moduleKey, Path.of(load.getModelFile()), Path.of(load.getVersionDir()),
                     Path.of(load.getModelDir()), load.getModelName(), load.getModelVersion());

@@ -55,6 +55,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     };
     /** Stubs that ran auto_complete_config, by version directory, until the first instance takes them. */
     private final Map<Path, StubProcess> spares = new ConcurrentHashMap<>();
+    /** EXECUTION_ENV_PATH environments, unpacked once. */
+    private final ExecutionEnvironments environments;
     /** How often cancellations of running requests are pushed to the stubs. */
     private static final long CANCELLATION_SWEEP_MILLIS = 20;
 
@@ -91,6 +93,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         this.healthTimer = Executors.newSingleThreadScheduledExecutor(daemonThreads("jepserve-stub-health"));
         this.restarter = Executors.newCachedThreadPool(daemonThreads("jepserve-stub-restart"));
         StubRegions.removeStale();
+        this.environments = new ExecutionEnvironments(launch.environment() == null ? ""
+                : launch.environment().version());
     }
 
     /**
@@ -104,6 +108,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         if (!Files.isRegularFile(modelFile)) {
             return partial;
         }
+        ExecutionEnvironments.Environment environment = environments.prepare(modelName, partial, modelDir);
         StubProcess stub;
         try {
             stub = StubProcess.start(modelName + "_autocomplete", launch);
@@ -113,13 +118,19 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         boolean kept = false;
         try {
             stub.listen(IGNORE);
+            AutoCompleteConfig.Builder request = AutoCompleteConfig.newBuilder()
+                    .setModelFile(modelFile.toString()).setVersionDir(newestVersionDir.toString())
+                    .setModelDir(modelDir.toString()).setModelName(modelName)
+                    .setModelVersion(newestVersionDir.getFileName().toString())
+                    .setConfigJson(ModelConfigJson.toJson(partial));
+            if (environment != null) {
+                request.setEnvironmentDir(environment.root().toString())
+                        .addAllPythonPaths(environment.sitePackages().stream().map(Path::toString).toList());
+            }
             Reply reply;
             try {
-                reply = stub.call(ToStub.newBuilder().setAutoComplete(AutoCompleteConfig.newBuilder()
-                        .setModelFile(modelFile.toString()).setVersionDir(newestVersionDir.toString())
-                        .setModelDir(modelDir.toString()).setModelName(modelName)
-                        .setModelVersion(newestVersionDir.getFileName().toString())
-                        .setConfigJson(ModelConfigJson.toJson(partial)))).get(launch.startTimeoutSeconds(), TimeUnit.SECONDS);
+                reply = stub.call(ToStub.newBuilder().setAutoComplete(request)).get(launch.startTimeoutSeconds(),
+                        TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw TritonException.internal("Stub process '" + modelName + "' is not healthy.");
@@ -162,13 +173,20 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
             throw TritonException.invalidArg("Python model file not found in '" + modelFile + "'");
         }
         String configJson = ModelConfigJson.toJson(config);
+        ExecutionEnvironments.Environment environment = environments.prepare(source.modelName(), config,
+                source.modelDir());
         List<StubSupervisor> supervisors = new ArrayList<>();
         StubProcess spare = spares.remove(source.versionDir());
         try {
             for (ModelInstanceGroup group : config.getInstanceGroupList()) {
                 for (int i = 0; i < group.getCount(); i++) {
                     String instanceName = group.getName() + "_" + i;
-                    LoadInstance load = LoadInstance.newBuilder().setModelFile(modelFile.toString())
+                    LoadInstance.Builder loadBuilder = LoadInstance.newBuilder();
+                    if (environment != null) {
+                        loadBuilder.setEnvironmentDir(environment.root().toString())
+                                .addAllPythonPaths(environment.sitePackages().stream().map(Path::toString).toList());
+                    }
+                    LoadInstance load = loadBuilder.setModelFile(modelFile.toString())
                             .setVersionDir(source.versionDir().toString()).setModelDir(source.modelDir().toString())
                             .setModelName(source.modelName()).setModelVersion(version).setInstanceName(instanceName)
                             .putAllArgs(InitializeArgs.of(configJson, group, instanceName, source.modelDir(), version,
@@ -254,6 +272,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     public void close() {
         spares.values().forEach(StubProcess::close);
         spares.clear();
+        environments.close();
         healthTimer.shutdownNow();
         restarter.shutdownNow();
     }

@@ -37,7 +37,7 @@ final class StubProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StubProcess.class);
     /** A small heap and quick start: the stub's work happens in Python. */
     private static final List<String> JVM_FLAGS = List.of("-Xss512k", "-Xmx128m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-XX:CICompilerCount=1");
 
     /** What a stub sends, apart from replies to calls. */
     interface Listener {

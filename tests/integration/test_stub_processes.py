@@ -234,3 +234,30 @@ def test_auto_complete_config_of_a_process_model_runs_in_its_stub_never_in_the_s
         assert completed_in == [pid]
         assert imported_in == {pid}
         assert server.process.pid not in imported_in
+
+
+def test_with_two_instances_one_dead_stub_leaves_the_model_ready_and_every_request_answered():
+    repository = make_repository(TEST_MODELS / "stub_pair")
+    with JepServe([repository]) as server:
+        with httpclient.InferenceServerClient(server.url, concurrency=4) as client:
+            pids = set()
+            deadline = time.monotonic() + 30
+            while len(pids) < 2 and time.monotonic() < deadline:
+                pids.update(stub_pid(client, "stub_pair") for _ in range(4))
+            assert len(pids) == 2
+            victim = min(pids)
+            os.kill(victim, signal.SIGKILL)
+            wait_until(lambda: not alive(victim), 10, "the killed stub gone")
+            # Until the instance is back (restart after 1 s, then a stub start), the model stays ready and
+            # every request is answered: by the other instance, or by the restarted one after waiting for it.
+            seen = set()
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                assert client.is_model_ready("stub_pair")
+                assert client.is_server_ready()
+                pending = [client.async_infer("stub_pair", mode("pid")) for _ in range(4)]
+                seen.update(int(each.get_result().as_numpy("TEXT")[0].decode().split(":")[1]) for each in pending)
+                if len(seen - pids) == 1:
+                    break
+            assert len(seen - pids) == 1, "the restarted instance answers again"
+            assert victim not in seen

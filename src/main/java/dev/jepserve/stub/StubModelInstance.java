@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A model instance whose TritonPythonModel lives in a stub process. Batches and responses cross the stub's
@@ -52,6 +53,10 @@ final class StubModelInstance implements ModelInstance {
     private volatile long lastProgressNanos = System.nanoTime();
     /** Input tensors in a stub's input region, held until their batch returned and its requests finished. */
     private final ConcurrentLinkedQueue<InputLease> leases = new ConcurrentLinkedQueue<>();
+    private final long holdMillis;
+    /** Completes when the next stub is attached (a restart); batches held meanwhile wait on it. */
+    private CompletableFuture<Void> nextAttach = new CompletableFuture<>();
+    private volatile List<StubModelInstance> siblings = List.of();
 
     /**
      * One batch's inputs in shared memory. A model may keep an input array after execute() returned (a
@@ -65,7 +70,12 @@ final class StubModelInstance implements ModelInstance {
         }
     }
 
-    StubModelInstance(String name, String modelName, String version, PythonCallbacks callbacks) {
+    /**
+     * @param holdMillis how long a batch waits for a restarted stub while a sibling instance serves
+     *                   (stub-timeout-seconds)
+     */
+    StubModelInstance(String name, String modelName, String version, PythonCallbacks callbacks, long holdMillis) {
+        this.holdMillis = holdMillis;
         this.name = name;
         this.modelName = modelName;
         this.version = version;
@@ -96,7 +106,49 @@ final class StubModelInstance implements ModelInstance {
     }
 
     void attach(StubProcess fresh) {
-        stub = fresh;
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            stub = fresh;
+            waiting = nextAttach;
+            nextAttach = new CompletableFuture<>();
+        }
+        waiting.complete(null);
+    }
+
+    /** The other instances of the same model version (a dead instance holds batches while one of them serves). */
+    void setSiblings(List<StubModelInstance> all) {
+        this.siblings = all.stream().filter(other -> other != this).toList();
+    }
+
+    /** The instance is being stopped: batches held for a new stub fail now. */
+    void stopHolding() {
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            waiting = nextAttach;
+        }
+        waiting.completeExceptionally(new IllegalStateException("stopped"));
+    }
+
+    /**
+     * A batch for an instance whose stub is down while another instance serves: the model stays ready, so the
+     * batch waits (at most the hold time) for the restarted stub instead of failing. Meanwhile this instance
+     * takes no other batch, so the scheduler sends the rest to the healthy instances.
+     */
+    private CompletableFuture<ExecutionTimes> holdUntilRestarted(List<ScheduledRequest> batch) {
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            waiting = nextAttach;
+        }
+        CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();
+        waiting.orTimeout(holdMillis, TimeUnit.MILLISECONDS).whenComplete((attached, error) -> {
+            if (error != null) {
+                batch.forEach(request -> request.fail(notHealthy(), true));
+                returned.complete(ExecutionTimes.NONE);
+                return;
+            }
+            execute(batch).whenComplete((times, failure) -> returned.complete(times == null ? ExecutionTimes.NONE : times));
+        });
+        return returned;
     }
 
     /** Detaches the stub if it is the one serving; false when another one (or none) is. */
@@ -127,6 +179,9 @@ final class StubModelInstance implements ModelInstance {
     public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
         CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();
         StubProcess current = stub;
+        if ((current == null || !current.isAlive()) && siblings.stream().anyMatch(StubModelInstance::isHealthy)) {
+            return holdUntilRestarted(batch);
+        }
         if (current == null || !current.isAlive()) {
             batch.forEach(request -> request.fail(notHealthy(), true));
             returned.complete(ExecutionTimes.NONE);

@@ -179,6 +179,10 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         StubProcess spare = spares.remove(source.versionDir());
         try {
             for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+                if (group.getKind() != ModelInstanceGroup.Kind.KIND_CPU) {
+                    LOG.warn("model '{}' instance group '{}' asks for {}; jepserve runs it on the CPU",
+                            source.modelName(), group.getName(), group.getKind());
+                }
                 for (int i = 0; i < group.getCount(); i++) {
                     String instanceName = group.getName() + "_" + i;
                     LoadInstance.Builder loadBuilder = LoadInstance.newBuilder();
@@ -193,7 +197,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
                                     source.modelName()))
                             .setDecoupled(config.getModelTransactionPolicy().getDecoupled()).build();
                     StubSupervisor supervisor = new StubSupervisor(
-                            new StubModelInstance(instanceName, source.modelName(), version, callbacks), load, launch,
+                            new StubModelInstance(instanceName, source.modelName(), version, callbacks,
+                                    TimeUnit.NANOSECONDS.toMillis(policy.timeoutNanos())), load, launch,
                             policy, restartCounters.open(source.modelName(), version, instanceName), healthTimer,
                             restarter, customMetrics, supervisors.isEmpty() ? spare : null);
                     supervisors.add(supervisor);
@@ -209,6 +214,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
             }
         }
         List<StubModelInstance> instances = supervisors.stream().map(StubSupervisor::instance).toList();
+        instances.forEach(instance -> instance.setSiblings(instances));
         ScheduledFuture<?> sweep = timers.scheduleAtFixedRate(
                 () -> instances.forEach(instance -> {
                     instance.pushCancellations();
@@ -223,8 +229,10 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
             watchdog.cancel(false);
             supervisors.forEach(StubSupervisor::stop);
         };
+        // Ready while any instance can serve: batches that reach a restarting one wait for it (see
+        // StubModelInstance), so one dead instance of several no longer takes the model down.
         return new LoadedInstances(instances, release,
-                () -> instances.stream().allMatch(StubModelInstance::isHealthy));
+                () -> instances.stream().anyMatch(StubModelInstance::isHealthy));
     }
 
     /**

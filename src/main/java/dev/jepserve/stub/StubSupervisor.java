@@ -67,7 +67,7 @@ final class StubSupervisor implements StubProcess.Listener {
      * @throws TritonException with Triton's texts when the stub does not start or initialize fails
      */
     void start() {
-        StubProcess fresh = launchAndLoad();
+        StubProcess fresh = launchAndLoad(launch.startTimeoutSeconds());
         if (!attachUnlessStopped(fresh)) {
             throw TritonException.unavailable("model instance '" + instance.name() + "' was unloaded while loading");
         }
@@ -119,7 +119,9 @@ final class StubSupervisor implements StubProcess.Listener {
     private void restart() {
         StubProcess fresh;
         try {
-            fresh = launchAndLoad();
+            // At a restart, initialize has stub-timeout-seconds (Triton's limit for a stub to come up), not the
+            // generous first-load limit: a stub that cannot come back is retried with backoff instead.
+            fresh = launchAndLoad(policy.timeoutSeconds());
         } catch (TritonException e) {
             if (isStopped()) {
                 return;
@@ -142,7 +144,7 @@ final class StubSupervisor implements StubProcess.Listener {
     }
 
     /** Starts a stub and runs LoadInstance (initialize) in it; the stub is closed again when that fails. */
-    private StubProcess launchAndLoad() {
+    private StubProcess launchAndLoad(long initializeTimeoutSeconds) {
         StubProcess fresh = takeSpare();
         try {
             if (fresh == null) {
@@ -171,7 +173,7 @@ final class StubSupervisor implements StubProcess.Listener {
             }
             Reply reply;
             try {
-                reply = fresh.call(ToStub.newBuilder().setLoadInstance(withRegions)).get(launch.startTimeoutSeconds(),
+                reply = fresh.call(ToStub.newBuilder().setLoadInstance(withRegions)).get(initializeTimeoutSeconds,
                         TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -239,6 +241,7 @@ final class StubSupervisor implements StubProcess.Listener {
         if (unused != null) {
             unused.close();
         }
+        instance.stopHolding();
         StubProcess serving = instance.detachAny();
         if (serving != null) {
             finalizeAndStop(serving);

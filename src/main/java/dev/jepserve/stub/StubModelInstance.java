@@ -208,6 +208,9 @@ final class StubModelInstance implements ModelInstance {
             }
         } else {
             List<RegionSlice> slices;
+            // The previous batch's space first: the scheduler may hand this instance its next batch before the
+            // previous batch's own completion callback released it.
+            releaseInputs();
             try {
                 slices = regions.writeInputs(encoded.buffers());
             } catch (RegionFullException | IOException e) {

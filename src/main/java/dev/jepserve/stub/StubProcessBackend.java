@@ -75,7 +75,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
 
     /**
      * @param callbacks       resolves the request handles of every stub's responses
-     * @param autoCompleter   runs auto_complete_config (in the server's interpreter, for now)
+     * @param autoCompleter   unused since auto_complete_config runs in a stub (kept for the constructor's callers)
      * @param timers          the server's timers (cancellation sweeps)
      * @param policy          heartbeat timeout and restart delays
      * @param restartCounters the restart counter of each instance

@@ -39,6 +39,9 @@ log_sink = None
 metrics_backend = None
 # The server end of the border: responses, cancellation checks, "execute returned" (PythonCallbacks).
 callbacks = None
+# In a stub process: the callbacks again, which also hand out space in the stub's shared-memory output region
+# (allocateOutput / outputView / freeOutput); None in the server's own interpreter.
+output_region = None
 
 
 def current_instance():
@@ -65,10 +68,11 @@ def current_instance_name():
 
 def install(log, metrics, server_callbacks=None):
     """Called by the server once, before any model is imported."""
-    global log_sink, metrics_backend, callbacks
+    global log_sink, metrics_backend, callbacks, output_region
     log_sink = log
     metrics_backend = metrics
     callbacks = server_callbacks
+    output_region = server_callbacks if hasattr(server_callbacks, "allocateOutput") else None
 
 
 def write_log(level, filename, line, message):

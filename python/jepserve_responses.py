@@ -14,6 +14,24 @@ from jepserve_context import TritonModelException
 FINAL = 1  # TRITONSERVER_RESPONSE_COMPLETE_FINAL
 
 _SENDER_CLOSED = "Unable to send response. Response sender has been closed."
+_INTERNAL = 1  # pb_utils.TritonError.INTERNAL
+
+
+def _to_region(region, tensor, offsets):
+    """Copies an output into the stub's shared-memory output region (its one copy on the way out) and appends
+    its offset; returns the error text instead when it does not fit (Triton's "Failed to increase the shared
+    memory pool size" text, naming the limit)."""
+    view = tensor._wire_view()
+    size = int(view.nbytes)
+    offset = region.allocateOutput(size)
+    if offset is None:
+        return "the stub has no shared-memory output region"
+    if isinstance(offset, str):
+        return offset
+    if offset >= 0:
+        region.outputView(offset, size)[:] = view
+    offsets.append(offset)
+    return None
 
 
 class RequestResponses:
@@ -97,9 +115,20 @@ class RequestResponses:
             return
         outputs = []
         buffers = []
+        region = context.output_region
         for tensor in response.output_tensors():
             if tensor.name() in self.requested:
                 outputs.append(OutputMessage(tensor.name(), tensor.triton_dtype(), tensor.shape()))
+                if region is not None:
+                    problem = _to_region(region, tensor, buffers)
+                    if problem is not None:
+                        for offset in buffers:
+                            if offset >= 0:
+                                region.freeOutput(offset)
+                        self._deliver(ResponseMessage(self.handle, final, False, [], "{}",
+                                                      ErrorMessage(int(_INTERNAL), problem)), [])
+                        return
+                    continue
                 data = tensor._wire_bytes()
                 buffers.append(data if isinstance(data, bytes) else bytes(data))
         self._deliver(ResponseMessage(self.handle, final, False, outputs, response.parameters(), None), buffers)

@@ -101,6 +101,22 @@ def load_module(module_key, model_file, version_dir, model_dir, model_name, mode
     _module_contexts[module_key] = module_context
 
 
+def use_environment(environment_dir, site_packages):
+    """A stub's model has its own environment (EXECUTION_ENV_PATH): its site-packages directories (os.pathsep
+    separated; .pth files processed) go first on sys.path, VIRTUAL_ENV names it, its bin goes first on PATH.
+    Modules imported already (numpy, the server's glue) stay as they are."""
+    import site
+    for directory in reversed([entry for entry in site_packages.split(os.pathsep) if entry]):
+        if directory in sys.path:
+            continue
+        before = list(sys.path)
+        site.addsitedir(directory)
+        added = [entry for entry in sys.path if entry not in before]
+        sys.path[:] = added + before
+    os.environ["VIRTUAL_ENV"] = environment_dir
+    os.environ["PATH"] = os.path.join(environment_dir, "bin") + os.pathsep + os.environ.get("PATH", "")
+
+
 def has_auto_complete(module_key):
     return callable(getattr(getattr(_modules[module_key], _MODEL_CLASS), "auto_complete_config", None))
 

@@ -35,8 +35,9 @@ def server():
 
 @pytest.fixture
 def fresh_server():
-    """A server of the test's own, for tests that change the log settings."""
-    server = start()
+    """A server of the test's own, for tests that change the log settings. In process: a stub takes the log
+    settings of its start, and run-time changes do not reach running stubs yet."""
+    server = start("--python-isolation", "inprocess")
     yield server
     server.stop()
 

@@ -47,7 +47,14 @@ def test_four_requests_sent_together_share_one_execute(server):
         assert all(r.as_numpy("REQUESTS_IN_CALL").tolist() == [[4]] for r in results)
         # The preferred batch size (max_batch_size 4) was reached: no waiting for the 10 s queue delay.
         assert elapsed < 5
-        stats = client.get_inference_statistics("dynamic_batch")["model_stats"][0]
+        # An execution is counted when execute() returns, which in a stub process may come just after the
+        # responses reached the client: wait for it (with a deadline).
+        deadline = time.monotonic() + 10
+        while True:
+            stats = client.get_inference_statistics("dynamic_batch")["model_stats"][0]
+            if stats["execution_count"] >= 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
     assert stats["name"] == "dynamic_batch" and stats["version"] == "1"
     assert stats["execution_count"] == 1
     assert stats["inference_count"] == 4

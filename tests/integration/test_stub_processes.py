@@ -214,3 +214,51 @@ def test_the_custom_metrics_example_passes_with_every_instance_in_a_stub():
         assert completed.stdout.strip().endswith("PASS: custom_metrics")
         # Three instances, three stubs, one shared counter series.
         assert server.output.count("started stub process") == 3
+
+
+def test_auto_complete_config_of_a_process_model_runs_in_its_stub_never_in_the_server():
+    repository = make_repository(TEST_MODELS / "auto_complete_stub", EXAMPLES / "add_sub")
+    with JepServe([repository], extra_args=["--python-isolation", "inprocess"]) as server:
+        with httpclient.InferenceServerClient(server.url) as client:
+            wait_until(lambda: client.is_model_ready("auto_complete_stub"), 60, "auto_complete_stub ready")
+            config = client.get_model_config("auto_complete_stub")
+            assert [each["name"] for each in config["input"]] == ["IN"]
+            tensor = httpclient.InferInput("IN", [2], "INT32")
+            tensor.set_data_from_numpy(np.array([1, 2], dtype=np.int32))
+            pid = int(client.infer("auto_complete_stub", [tensor]).as_numpy("PID")[0])
+        completed_in = [int(found) for found in
+                        re.findall(r"auto_complete_stub auto_complete_config in pid (\d+)", server.output)]
+        imported_in = {int(found) for found in re.findall(r"auto_complete_stub imported in pid (\d+)", server.output)}
+        # auto_complete_config ran once, in the stub that then served the first instance; the server's own
+        # interpreter never imported the model.
+        assert completed_in == [pid]
+        assert imported_in == {pid}
+        assert server.process.pid not in imported_in
+
+
+def test_with_two_instances_one_dead_stub_leaves_the_model_ready_and_every_request_answered():
+    repository = make_repository(TEST_MODELS / "stub_pair")
+    with JepServe([repository]) as server:
+        with httpclient.InferenceServerClient(server.url, concurrency=4) as client:
+            pids = set()
+            deadline = time.monotonic() + 30
+            while len(pids) < 2 and time.monotonic() < deadline:
+                pids.update(stub_pid(client, "stub_pair") for _ in range(4))
+            assert len(pids) == 2
+            victim = min(pids)
+            os.kill(victim, signal.SIGKILL)
+            # The server has noticed the death (a request sent in the instant before that fails, as in Triton).
+            assert server.wait_for_output("is not healthy: ", timeout=30)
+            # Until the instance is back (restart after 1 s, then a stub start), the model stays ready and
+            # every request is answered: by the other instance, or by the restarted one after waiting for it.
+            seen = set()
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                assert client.is_model_ready("stub_pair")
+                assert client.is_server_ready()
+                pending = [client.async_infer("stub_pair", mode("pid")) for _ in range(4)]
+                seen.update(int(each.get_result().as_numpy("TEXT")[0].decode().split(":")[1]) for each in pending)
+                if len(seen - pids) == 1:
+                    break
+            assert len(seen - pids) == 1, "the restarted instance answers again"
+            assert victim not in seen

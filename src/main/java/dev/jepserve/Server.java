@@ -34,6 +34,7 @@ import dev.jepserve.stub.StubHealthPolicy;
 import dev.jepserve.stub.StubLaunch;
 import dev.jepserve.stub.StubMetricsHub;
 import dev.jepserve.stub.StubProcessBackend;
+import dev.jepserve.stub.SharedMemorySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,10 @@ public final class Server implements AutoCloseable {
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
                 metrics.customMetrics()::releaseOwner);
         StubProcessBackend stubs = new StubProcessBackend(
-                StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion(), logs::settings), callbacks, inProcess, timers,
+                StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion(), logs::settings)
+                        .withEnvironment(environment)
+                        .withSharedMemory(SharedMemorySettings.fromPythonSettings(options.backendConfig().python())),
+                callbacks, inProcess, timers,
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
                 stubMetrics, bls);
         shutdown.onStop("stub health and restarts", remaining -> stubs.close());

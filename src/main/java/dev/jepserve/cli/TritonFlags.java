@@ -207,7 +207,7 @@ public final class TritonFlags {
                     .label("PATH").defaultText("$JEPSERVE_PYTHON, else .venv").jepserveOnly(),
             implemented("--python-threads", INT, "1", "threads that run Python code; they share one GIL")
                     .jepserveOnly(),
-            implemented("--python-isolation", TEXT, "inprocess",
+            implemented("--python-isolation", TEXT, "process",
                     "where model instances run: process (a stub process each) or inprocess (the server's "
                             + "interpreter); a model's PYTHON_ISOLATION parameter overrides it")
                     .choices("process", "inprocess").jepserveOnly(),

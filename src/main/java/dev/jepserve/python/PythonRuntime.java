@@ -81,6 +81,20 @@ public final class PythonRuntime implements AutoCloseable {
         });
     }
 
+    /**
+     * Puts a model's own environment first: its site-packages directories (with their .pth files) go ahead of
+     * everything on sys.path, VIRTUAL_ENV names it and its bin directory goes first on PATH. For a stub process,
+     * which serves one model.
+     */
+    public void useEnvironment(String environmentDir, java.util.List<String> sitePackages) {
+        String joined = String.join(java.io.File.pathSeparator, sitePackages);
+        run(runtime -> {
+            runtime.interpreter().getValue("jepserve_runtime.use_environment", jep.python.PyCallable.class)
+                    .call(environmentDir, joined);
+            return null;
+        });
+    }
+
     public void unloadModule(String moduleKey) {
         run(runtime -> {
             runtime.unloadModule(moduleKey);

@@ -14,6 +14,8 @@ import java.nio.file.Path;
  */
 public final class IsolationChoice implements ModelBackend {
     public static final String PARAMETER = "PYTHON_ISOLATION";
+    /** Triton's per-model environment: only a stub process can use one. */
+    static final String EXECUTION_ENV_PATH = "EXECUTION_ENV_PATH";
 
     /** Where a model's instances run. */
     public enum Isolation {
@@ -39,22 +41,34 @@ public final class IsolationChoice implements ModelBackend {
         this.defaultIsolation = defaultIsolation;
     }
 
-    /** auto_complete_config runs before the config is final: in the server's interpreter. */
+    /**
+     * auto_complete_config runs where the model will run, chosen by the partial config's PYTHON_ISOLATION (or the
+     * default): in process isolation the server's interpreter never imports the model's code.
+     */
     @Override
     public ModelConfig autoComplete(String modelName, ModelConfig partial, Path newestVersionDir, Path modelDir) {
-        return inProcess.autoComplete(modelName, partial, newestVersionDir, modelDir);
+        return (isolationOf(modelName, partial) == Isolation.PROCESS ? process : inProcess)
+                .autoComplete(modelName, partial, newestVersionDir, modelDir);
     }
 
     @Override
     public LoadedInstances loadInstances(VersionSource version) {
-        return (isolationOf(version.config()) == Isolation.PROCESS ? process : inProcess).loadInstances(version);
+        return (isolationOf(version.modelName(), version.config()) == Isolation.PROCESS ? process : inProcess).loadInstances(version);
     }
 
-    private Isolation isolationOf(ModelConfig config) {
+    private Isolation isolationOf(String modelName, ModelConfig config) {
         ModelParameter parameter = config.getParametersMap().get(PARAMETER);
-        if (parameter == null) {
-            return defaultIsolation;
+        Isolation isolation = parameter == null ? defaultIsolation : parsed(parameter);
+        ModelParameter environment = config.getParametersMap().get(EXECUTION_ENV_PATH);
+        if (isolation == Isolation.INPROCESS && environment != null && !environment.getStringValue().isBlank()) {
+            throw TritonException.invalidArg("model '" + modelName + "' sets " + EXECUTION_ENV_PATH
+                    + ", which needs process isolation: the server's own interpreter has one environment for every "
+                    + "model (remove " + PARAMETER + " \"inprocess\" or run with --python-isolation process)");
         }
+        return isolation;
+    }
+
+    private static Isolation parsed(ModelParameter parameter) {
         Isolation chosen = Isolation.parse(parameter.getStringValue());
         if (chosen == null) {
             throw TritonException.invalidArg("model parameter " + PARAMETER + " must be \"process\" or \"inprocess\", got \""

@@ -6,6 +6,7 @@ import dev.jepserve.stub.proto.ExecutionDone;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.ReadyChecked;
 import dev.jepserve.stub.proto.Reschedule;
+import dev.jepserve.stub.proto.RegionSlice;
 import dev.jepserve.stub.proto.Response;
 
 import java.io.IOException;
@@ -24,19 +25,79 @@ final class StubForwarder implements BorderCallbacks {
     private final Object writeOrder = new Object();
     private volatile StubMetricsLink metrics;
     private final StubModelControl modelControl = new StubModelControl(this);
+    /** The output region's allocator; null without shared memory. */
+    private volatile RegionAllocator outputs;
 
     StubForwarder(StubChannel channel) {
         this.channel = channel;
     }
 
+    /**
+     * One response. Its buffers are either bytes (no shared memory) or the offsets {@link #allocateOutput} gave
+     * for outputs Python already wrote into the output region (-1 for an empty output).
+     */
     @Override
     public String send(String message, List<?> buffers) {
         Response.Builder response = Response.newBuilder().setMessageJson(message);
         for (Object buffer : buffers) {
-            response.addBuffers(ByteString.copyFrom((byte[]) buffer));
+            if (buffer instanceof Number offset) {
+                long at = offset.longValue();
+                long length = at < 0 ? 0 : outputs.lengthOf(at);
+                response.addOutputSlices(RegionSlice.newBuilder().setOffset(at).setLength(length));
+            } else {
+                response.addBuffers(ByteString.copyFrom((byte[]) buffer));
+            }
         }
         write(FromStub.newBuilder().setResponse(response).build());
         return null;
+    }
+
+    /** Where responses' outputs go from now on (LoadInstance named the region). */
+    void attachOutputs(RegionAllocator allocator) {
+        this.outputs = allocator;
+    }
+
+    /**
+     * Called from Python (jepserve_responses) for each output of a response: space for {@code length} bytes in
+     * the output region.
+     *
+     * @return the offset (a Long; -1 for 0 bytes), or the error text (a String, Triton's text) when it does not fit
+     */
+    public Object allocateOutput(long length) {
+        if (outputs == null) {
+            return null;
+        }
+        if (length <= 0) {
+            return -1L;
+        }
+        try {
+            return outputs.allocate(length);
+        } catch (RegionFullException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Called from Python: the allocated space as a writable uint8 numpy array (a view, no copy). */
+    public Object outputView(long offset, long length) throws IOException {
+        return new jep.DirectNDArray<>(outputs.region().slice(offset, Math.toIntExact(length)), true);
+    }
+
+    /** Called from Python for outputs allocated for a response that is not sent after all. */
+    public void freeOutput(long offset) {
+        outputs.free(offset);
+    }
+
+    /** Whether outputs go through shared memory (Python asks once per response). */
+    public boolean hasOutputRegion() {
+        return outputs != null;
+    }
+
+    /** Output space the server has copied out. */
+    void releaseOutputs(List<Long> offsets) {
+        RegionAllocator allocator = outputs;
+        if (allocator != null) {
+            offsets.forEach(allocator::free);
+        }
     }
 
     @Override

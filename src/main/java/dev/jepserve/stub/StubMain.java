@@ -10,7 +10,11 @@ import dev.jepserve.python.PythonEnvironmentProbe;
 import dev.jepserve.python.PythonLogSink;
 import dev.jepserve.python.PythonRuntime;
 import dev.jepserve.python.PythonSetupException;
+import dev.jepserve.stub.proto.AutoCompleteConfig;
+import dev.jepserve.stub.proto.Execute;
 import dev.jepserve.stub.proto.ExecutionDone;
+import dev.jepserve.stub.proto.RegionSlice;
+import dev.jepserve.stub.proto.SharedMemory;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.LoadInstance;
 import dev.jepserve.stub.proto.MetricsFlushed;
@@ -51,6 +55,8 @@ public final class StubMain {
         return thread;
     });
     private volatile String instanceKey;
+    /** The input region the server writes batches into (null until LoadInstance names it). */
+    private SharedRegion inputs;
 
     private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, StubMetricsLink metrics,
                      StubBlsTransport bls) {
@@ -92,7 +98,9 @@ public final class StubMain {
         forwarder.attachMetrics(metrics);
         PythonRuntime python;
         try {
-            PythonEnvironment environment = new PythonEnvironmentProbe(args[2]).probe(Path.of(args[1]));
+            PythonEnvironment environment = args.length >= 15
+                    ? StubLaunch.parseEnvironment(Path.of(args[1]), List.of(args).subList(9, 15))
+                    : new PythonEnvironmentProbe(args[2]).probe(Path.of(args[1]));
             python = PythonRuntime.start(environment, 1, new PythonLogSink(), new RemoteMetrics(metrics), forwarder);
         } catch (PythonSetupException e) {
             System.err.println("error: " + e.getMessage());
@@ -119,8 +127,18 @@ public final class StubMain {
                 case LOAD_INSTANCE -> {
                     long callId = message.getCallId();
                     LoadInstance load = message.getLoadInstance();
+                    if (load.hasSharedMemory()) {
+                        openRegions(load.getSharedMemory());
+                    }
                     lifecycle.execute(() -> reply(callId, load(load)));
                 }
+                case AUTO_COMPLETE -> {
+                    long callId = message.getCallId();
+                    AutoCompleteConfig request = message.getAutoComplete();
+                    lifecycle.execute(() -> forwarder.write(FromStub.newBuilder().setReply(autoComplete(callId, request))
+                            .build()));
+                }
+                case RELEASE_OUTPUTS -> forwarder.releaseOutputs(message.getReleaseOutputs().getOffsetsList());
                 case METRIC_REPLY -> metrics.onReply(message.getMetricReply());
                 // The queued updates go out ahead of the acknowledgement (StubForwarder.write).
                 case FLUSH_METRICS -> forwarder.write(FromStub.newBuilder().setMetricsFlushed(MetricsFlushed.newBuilder()
@@ -167,9 +185,40 @@ public final class StubMain {
         });
     }
 
+    /**
+     * Imports model.py in a throw-away module and runs its auto_complete_config; the reply carries the completed
+     * config (empty when the model has none) or the error.
+     */
+    private Reply autoComplete(long callId, AutoCompleteConfig request) {
+        Reply.Builder reply = Reply.newBuilder().setCallId(callId);
+        String moduleKey = python.newKey(request.getModelName() + "_autocomplete");
+        try {
+            if (!request.getEnvironmentDir().isEmpty()) {
+                python.useEnvironment(request.getEnvironmentDir(), request.getPythonPathsList());
+            }
+            python.loadModule(moduleKey, Path.of(request.getModelFile()), Path.of(request.getVersionDir()),
+                    Path.of(request.getModelDir()), request.getModelName(), request.getModelVersion());
+        } catch (TritonException e) {
+            return reply.setError(e.getMessage()).build();
+        }
+        try {
+            if (python.hasAutoComplete(moduleKey)) {
+                reply.setConfigJson(python.autoComplete(moduleKey, request.getModelName(), request.getConfigJson()));
+            }
+        } catch (TritonException e) {
+            reply.setError(e.getMessage());
+        } finally {
+            python.unloadModule(moduleKey);
+        }
+        return reply.build();
+    }
+
     /** Imports model.py and runs initialize(args); returns the error text, or "" on success. */
     private String load(LoadInstance load) {
         try {
+            if (!load.getEnvironmentDir().isEmpty()) {
+                python.useEnvironment(load.getEnvironmentDir(), load.getPythonPathsList());
+            }
             String moduleKey = python.newKey(load.getInstanceName());
             python.loadModule(moduleKey, Path.of(load.getModelFile()), Path.of(load.getVersionDir()),
                     Path.of(load.getModelDir()), load.getModelName(), load.getModelVersion());
@@ -181,11 +230,32 @@ public final class StubMain {
         }
     }
 
-    private void execute(ToStub message) {
-        List<ByteString> buffers = message.getExecute().getBuffersList();
-        Object[] views = new Object[buffers.size()];
-        for (int i = 0; i < views.length; i++) {
-            views[i] = numpyView(buffers.get(i));
+    /** Maps the regions the server created: inputs to view, outputs to write responses into. */
+    private void openRegions(SharedMemory shared) throws IOException {
+        SharedMemorySettings settings = new SharedMemorySettings(shared.getDefaultByteSize(),
+                shared.getGrowthByteSize(), shared.getMaxByteSize());
+        inputs = SharedRegion.open(Path.of(shared.getInputRegion()));
+        forwarder.attachOutputs(new RegionAllocator(SharedRegion.open(Path.of(shared.getOutputRegion())), settings));
+    }
+
+    private void execute(ToStub message) throws IOException {
+        Execute execute = message.getExecute();
+        forwarder.releaseOutputs(execute.getReleasedOutputsList());
+        Object[] views;
+        if (execute.getInputSlicesCount() > 0) {
+            views = new Object[execute.getInputSlicesCount()];
+            for (int i = 0; i < views.length; i++) {
+                RegionSlice slice = execute.getInputSlices(i);
+                // A uint8 numpy array over the stub's own mapping of the region: no copy.
+                views[i] = slice.getLength() <= 0 ? null
+                        : new jep.DirectNDArray<>(inputs.slice(slice.getOffset(), (int) slice.getLength()), true);
+            }
+        } else {
+            List<ByteString> buffers = execute.getBuffersList();
+            views = new Object[buffers.size()];
+            for (int i = 0; i < views.length; i++) {
+                views[i] = numpyView(buffers.get(i));
+            }
         }
         python.execute(instanceKey, message.getExecute().getBatchJson(), views).whenComplete((done, error) -> {
             if (error != null) {

@@ -17,10 +17,12 @@ import dev.jepserve.stub.proto.CancelledRequests;
 import dev.jepserve.stub.proto.CheckReady;
 import dev.jepserve.stub.proto.Execute;
 import dev.jepserve.stub.proto.FromStub;
+import dev.jepserve.stub.proto.RegionSlice;
 import dev.jepserve.stub.proto.ToStub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A model instance whose TritonPythonModel lives in a stub process. Batches and responses cross the stub's
@@ -55,15 +59,38 @@ final class StubModelInstance implements ModelInstance {
     private volatile StubProcess stub;
     /** When an outstanding batch last made progress (sent, a response, a return), for the hang rule. */
     private volatile long lastProgressNanos = System.nanoTime();
+    /** Input tensors in a stub's input region, held until their batch returned and its requests finished. */
+    private final ConcurrentLinkedQueue<InputLease> leases = new ConcurrentLinkedQueue<>();
+    private final long holdMillis;
+    /** Completes when the next stub is attached (a restart); batches held meanwhile wait on it. */
+    private CompletableFuture<Void> nextAttach = new CompletableFuture<>();
+    private volatile List<StubModelInstance> siblings = List.of();
 
     /** Runs a stub's pb_utils model-control call off the socket reader and answers it. */
     private final java.util.function.BiConsumer<StubModelInstance, dev.jepserve.stub.proto.ModelControlCall> modelControl;
 
+    /**
+     * One batch's inputs in shared memory. A model may keep an input array after execute() returned (a
+     * decoupled model answering from a thread), so the space is given back only when every request of the
+     * batch has its final answer too.
+     */
+    private record InputLease(StubRegions regions, List<RegionSlice> slices, List<ScheduledRequest> batch,
+                              CompletableFuture<ExecutionTimes> returned) {
+        boolean isOver() {
+            return returned.isDone() && batch.stream().allMatch(ScheduledRequest::isFinished);
+        }
+    }
+
+    /**
+     * @param holdMillis how long a batch waits for a restarted stub while a sibling instance serves
+     *                   (stub-timeout-seconds)
+     */
     StubModelInstance(String name, String modelName, String version, PythonCallbacks callbacks,
                       java.util.function.BiConsumer<StubModelInstance, dev.jepserve.stub.proto.ModelControlCall> modelControl,
-                      BlsTransport bls) {
+                      BlsTransport bls, long holdMillis) {
         this.modelControl = modelControl;
         this.bls = bls;
+        this.holdMillis = holdMillis;
         this.name = name;
         this.modelName = modelName;
         this.version = version;
@@ -94,7 +121,49 @@ final class StubModelInstance implements ModelInstance {
     }
 
     void attach(StubProcess fresh) {
-        stub = fresh;
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            stub = fresh;
+            waiting = nextAttach;
+            nextAttach = new CompletableFuture<>();
+        }
+        waiting.complete(null);
+    }
+
+    /** The other instances of the same model version (a dead instance holds batches while one of them serves). */
+    void setSiblings(List<StubModelInstance> all) {
+        this.siblings = all.stream().filter(other -> other != this).toList();
+    }
+
+    /** The instance is being stopped: batches held for a new stub fail now. */
+    void stopHolding() {
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            waiting = nextAttach;
+        }
+        waiting.completeExceptionally(new IllegalStateException("stopped"));
+    }
+
+    /**
+     * A batch for an instance whose stub is down while another instance serves: the model stays ready, so the
+     * batch waits (at most the hold time) for the restarted stub instead of failing. Meanwhile this instance
+     * takes no other batch, so the scheduler sends the rest to the healthy instances.
+     */
+    private CompletableFuture<ExecutionTimes> holdUntilRestarted(List<ScheduledRequest> batch) {
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            waiting = nextAttach;
+        }
+        CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();
+        waiting.orTimeout(holdMillis, TimeUnit.MILLISECONDS).whenComplete((attached, error) -> {
+            if (error != null) {
+                batch.forEach(request -> request.fail(notHealthy(), true));
+                returned.complete(ExecutionTimes.NONE);
+                return;
+            }
+            execute(batch).whenComplete((times, failure) -> returned.complete(times == null ? ExecutionTimes.NONE : times));
+        });
+        return returned;
     }
 
     /** Detaches the stub if it is the one serving; false when another one (or none) is. */
@@ -125,6 +194,9 @@ final class StubModelInstance implements ModelInstance {
     public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
         CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();
         StubProcess current = stub;
+        if ((current == null || !current.isAlive()) && siblings.stream().anyMatch(StubModelInstance::isHealthy)) {
+            return holdUntilRestarted(batch);
+        }
         if (current == null || !current.isAlive()) {
             batch.forEach(request -> request.fail(notHealthy(), true));
             returned.complete(ExecutionTimes.NONE);
@@ -141,10 +213,33 @@ final class StubModelInstance implements ModelInstance {
             batches.remove(batchHandle);
             callbacks.closeFinished(encoded.requestHandles());
             forgetFinished(encoded.requestHandles());
+            releaseInputs();
         });
         Execute.Builder execute = Execute.newBuilder().setBatchJson(BorderJson.write(encoded.message()));
-        for (ByteBuffer buffer : encoded.buffers()) {
-            execute.addBuffers(ByteString.copyFrom(buffer.duplicate()));
+        StubRegions regions = current.regions();
+        if (regions == null) {
+            for (ByteBuffer buffer : encoded.buffers()) {
+                execute.addBuffers(ByteString.copyFrom(buffer.duplicate()));
+            }
+        } else {
+            List<RegionSlice> slices;
+            // The previous batch's space first: the scheduler may hand this instance its next batch before the
+            // previous batch's own completion callback released it.
+            releaseInputs();
+            try {
+                slices = regions.writeInputs(encoded.buffers());
+            } catch (RegionFullException | IOException e) {
+                // The batch never reaches the stub: its requests fail with the reason, the stub serves on.
+                TritonException error = TritonException.internal(e instanceof RegionFullException ? e.getMessage()
+                        : "Failed to write the inputs to shared memory: " + e.getMessage());
+                batch.forEach(request -> request.fail(error, true));
+                callbacks.executionDone(new ExecutionDoneMessage(batchHandle, 0, 0, 0));
+                return returned;
+            }
+            execute.addAllInputSlices(slices);
+            leases.add(new InputLease(regions, slices, batch, returned));
+            List<Long> released = regions.takeReleased();
+            execute.addAllReleasedOutputs(released);
         }
         if (!current.send(ToStub.newBuilder().setExecute(execute).build())) {
             // The stub died meanwhile; its death answers what it held, this answers the batch in any case.
@@ -276,6 +371,26 @@ final class StubModelInstance implements ModelInstance {
 
     private TritonException notHealthy() {
         return TritonException.internal("Stub process '" + name + "' is not healthy.");
+    }
+
+    /** Gives back the input space of batches that are over (returned, every request answered finally). */
+    void releaseInputs() {
+        leases.removeIf(lease -> {
+            if (!lease.isOver()) {
+                return false;
+            }
+            lease.regions().freeInputs(lease.slices());
+            return true;
+        });
+    }
+
+    /** Shared-memory housekeeping of the sweep: input space of finished batches, output space copied out. */
+    void releaseSharedMemory() {
+        releaseInputs();
+        StubProcess current = stub;
+        if (current != null) {
+            current.sendReleases();
+        }
     }
 
     /** Tells the stub which of its requests were cancelled since the last sweep (is_cancelled() turns true). */

@@ -1,8 +1,12 @@
 package dev.jepserve.stub;
 
+import com.google.protobuf.UnsafeByteOperations;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.Ping;
+import dev.jepserve.stub.proto.RegionSlice;
+import dev.jepserve.stub.proto.ReleaseOutputs;
 import dev.jepserve.stub.proto.Reply;
+import dev.jepserve.stub.proto.Response;
 import dev.jepserve.stub.proto.ToStub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +37,7 @@ final class StubProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StubProcess.class);
     /** A small heap and quick start: the stub's work happens in Python. */
     private static final List<String> JVM_FLAGS = List.of("-Xss512k", "-Xmx128m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-XX:CICompilerCount=1");
 
     /** What a stub sends, apart from replies to calls. */
     interface Listener {
@@ -50,6 +54,7 @@ final class StubProcess implements AutoCloseable {
     private final Map<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
     private final AtomicLong nextCall = new AtomicLong();
     private final AtomicBoolean dead = new AtomicBoolean();
+    private final AtomicBoolean listening = new AtomicBoolean();
     private volatile Listener listener;
     /** System.nanoTime() of the last message from the stub (or of the connection). */
     private volatile long lastHeardNanos = System.nanoTime();
@@ -58,6 +63,8 @@ final class StubProcess implements AutoCloseable {
     private volatile long lastPong;
     /** Why the server killed the stub, reported as the reason of its death; null when it was not killed. */
     private volatile String killedBecause;
+    /** Its shared-memory regions; null for a stub that only runs auto_complete_config. */
+    private volatile StubRegions regions;
 
     private StubProcess(String instanceName, Process process, StubChannel channel, Path socketDir) {
         this.instanceName = instanceName;
@@ -82,6 +89,7 @@ final class StubProcess implements AutoCloseable {
         command.addAll(List.of("-cp", launch.classpath(), StubMain.class.getName(), socketPath.toString(),
                 launch.python().toString(), launch.jepVersion()));
         command.addAll(launch.logArguments());
+        command.addAll(launch.environmentArguments());
         // The stub's output (model prints, its log lines) goes where the server's goes.
         Process process = new ProcessBuilder(command).inheritIO().start();
         try {
@@ -125,9 +133,57 @@ final class StubProcess implements AutoCloseable {
         }
     }
 
-    /** Starts reading; everything but replies goes to the listener. */
+    /** Creates the stub's shared-memory regions (removed again when it stops or dies). */
+    StubRegions openRegions(SharedMemorySettings settings) throws IOException {
+        StubRegions created = StubRegions.create(process.pid(), settings);
+        regions = created;
+        if (dead.get()) {
+            created.delete();
+        }
+        return created;
+    }
+
+    /** Its shared-memory regions, or null. */
+    StubRegions regions() {
+        return regions;
+    }
+
+    /**
+     * Sends the output space copied out since the last call back to the stub, unless another thread is writing
+     * (then next time).
+     */
+    void sendReleases() {
+        StubRegions current = regions;
+        if (current == null) {
+            return;
+        }
+        List<Long> offsets = current.takeReleased();
+        if (!offsets.isEmpty() && !trySend(ToStub.newBuilder()
+                .setReleaseOutputs(ReleaseOutputs.newBuilder().addAllOffsets(offsets)).build())) {
+            current.requeueReleased(offsets);
+        }
+    }
+
+    /** A response whose outputs are in the output region, as one that carries them (copied out once). */
+    private FromStub withOutputsCopied(FromStub message) throws IOException {
+        Response response = message.getResponse();
+        StubRegions current = regions;
+        if (current == null) {
+            throw new IOException("the stub sent outputs in shared memory it does not have");
+        }
+        Response.Builder copied = response.toBuilder().clearOutputSlices();
+        for (RegionSlice slice : response.getOutputSlicesList()) {
+            copied.addBuffers(UnsafeByteOperations.unsafeWrap(current.readOutput(slice)));
+        }
+        return FromStub.newBuilder().setResponse(copied).build();
+    }
+
+    /** Starts reading (once); everything but replies goes to the listener, the latest one given. */
     void listen(Listener target) {
         this.listener = target;
+        if (!listening.compareAndSet(false, true)) {
+            return; // a stub handed on (auto-complete to first instance) keeps its reader; only the target changes
+        }
         Thread reader = new Thread(this::readLoop, "jepserve-stub-" + instanceName);
         reader.setDaemon(true);
         reader.start();
@@ -151,6 +207,8 @@ final class StubProcess implements AutoCloseable {
                     if (call != null) {
                         call.complete(message.getReply());
                     }
+                } else if (message.hasResponse() && message.getResponse().getOutputSlicesCount() > 0) {
+                    listener.onMessage(withOutputsCopied(message));
                 } else {
                     listener.onMessage(message);
                 }
@@ -182,6 +240,10 @@ final class StubProcess implements AutoCloseable {
         }
         String why = killedBecause != null ? killedBecause : reason;
         channel.close();
+        StubRegions current = regions;
+        if (current != null) {
+            current.delete();
+        }
         calls.values().forEach(call -> call.completeExceptionally(new IOException(why)));
         calls.clear();
         Listener target = listener;
@@ -274,6 +336,10 @@ final class StubProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        StubRegions current = regions;
+        if (current != null) {
+            current.delete();
         }
         try {
             Files.deleteIfExists(socketDir);

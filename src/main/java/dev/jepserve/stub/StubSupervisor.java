@@ -39,11 +39,14 @@ final class StubSupervisor implements StubProcess.Listener {
     /** A stub connected but not yet initialized, so that stop() can end it. */
     private StubProcess starting;
     private long attachedAtNanos;
+    /** A running stub to use for the first start instead of a new one (the one auto-complete ran in), or null. */
+    private StubProcess spare;
 
     StubSupervisor(StubModelInstance instance, LoadInstance load, StubLaunch launch, StubHealthPolicy policy,
                    RestartCounter restarts, ScheduledExecutorService healthTimer, Executor restarter,
-                   StubMetricsHub customMetrics) {
+                   StubMetricsHub customMetrics, StubProcess spare) {
         this.customMetrics = customMetrics;
+        this.spare = spare;
         this.instance = instance;
         this.load = load;
         this.launch = launch;
@@ -64,7 +67,7 @@ final class StubSupervisor implements StubProcess.Listener {
      * @throws TritonException with Triton's texts when the stub does not start or initialize fails
      */
     void start() {
-        StubProcess fresh = launchAndLoad();
+        StubProcess fresh = launchAndLoad(launch.startTimeoutSeconds());
         if (!attachUnlessStopped(fresh)) {
             throw TritonException.unavailable("model instance '" + instance.name() + "' was unloaded while loading");
         }
@@ -116,7 +119,9 @@ final class StubSupervisor implements StubProcess.Listener {
     private void restart() {
         StubProcess fresh;
         try {
-            fresh = launchAndLoad();
+            // At a restart, initialize has stub-timeout-seconds (Triton's limit for a stub to come up), not the
+            // generous first-load limit: a stub that cannot come back is retried with backoff instead.
+            fresh = launchAndLoad(policy.timeoutSeconds());
         } catch (TritonException e) {
             if (isStopped()) {
                 return;
@@ -139,10 +144,12 @@ final class StubSupervisor implements StubProcess.Listener {
     }
 
     /** Starts a stub and runs LoadInstance (initialize) in it; the stub is closed again when that fails. */
-    private StubProcess launchAndLoad() {
-        StubProcess fresh;
+    private StubProcess launchAndLoad(long initializeTimeoutSeconds) {
+        StubProcess fresh = takeSpare();
         try {
-            fresh = StubProcess.start(instance.name(), launch);
+            if (fresh == null) {
+                fresh = StubProcess.start(instance.name(), launch);
+            }
         } catch (IOException e) {
             throw TritonException.internal("Failed to preinitialize Python stub: " + e.getMessage());
         }
@@ -155,9 +162,18 @@ final class StubSupervisor implements StubProcess.Listener {
         }
         try {
             fresh.listen(customMetrics.attach(fresh, this));
+            LoadInstance withRegions;
+            try {
+                withRegions = load.toBuilder().setSharedMemory(fresh.openRegions(launch.sharedMemory()).describe())
+                        .build();
+            } catch (IOException e) {
+                fresh.close();
+                LOG.error("cannot create the shared memory of stub '{}': {}", instance.name(), e.toString());
+                throw TritonException.internal("Failed to preinitialize Python stub: cannot create its shared memory");
+            }
             Reply reply;
             try {
-                reply = fresh.call(ToStub.newBuilder().setLoadInstance(load)).get(launch.startTimeoutSeconds(),
+                reply = fresh.call(ToStub.newBuilder().setLoadInstance(withRegions)).get(initializeTimeoutSeconds,
                         TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -177,6 +193,19 @@ final class StubSupervisor implements StubProcess.Listener {
                 starting = null;
             }
         }
+    }
+
+    private StubProcess takeSpare() {
+        StubProcess taken;
+        synchronized (lock) {
+            taken = spare;
+            spare = null;
+        }
+        if (taken != null && !taken.isAlive()) {
+            taken.close();
+            return null;
+        }
+        return taken;
     }
 
     /** Serves through the new stub, unless the instance was stopped meanwhile (then the stub is finalized). */
@@ -208,6 +237,11 @@ final class StubSupervisor implements StubProcess.Listener {
         if (startingNow != null) {
             startingNow.close();
         }
+        StubProcess unused = takeSpare();
+        if (unused != null) {
+            unused.close();
+        }
+        instance.stopHolding();
         StubProcess serving = instance.detachAny();
         if (serving != null) {
             finalizeAndStop(serving);

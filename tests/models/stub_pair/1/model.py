@@ -1,0 +1,26 @@
+"""stub_pair (a copy of stub_crash): a model that takes its own process down on request (MODE "exit" or "segfault")."""
+
+import ctypes
+import os
+
+import numpy as np
+import triton_python_backend_utils as pb_utils
+
+
+class TritonPythonModel:
+    def initialize(self, args):
+        # The tests count these lines: a restarted stub runs initialize again.
+        print("stub_pair initialize in pid %d" % os.getpid(), flush=True)
+
+    def execute(self, requests):
+        responses = []
+        for request in requests:
+            mode = pb_utils.get_input_tensor_by_name(request, "MODE").as_numpy()[0].decode()
+            if mode == "exit":
+                os._exit(1)
+            if mode == "segfault":
+                ctypes.string_at(0)
+            text = "pid:%d" % os.getpid()
+            responses.append(pb_utils.InferenceResponse([pb_utils.Tensor("TEXT", np.array([text.encode()],
+                                                                                          dtype=np.object_))]))
+        return responses

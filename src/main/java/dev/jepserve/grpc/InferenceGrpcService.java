@@ -42,6 +42,7 @@ import dev.jepserve.grpc.proto.TraceSettingRequest;
 import dev.jepserve.grpc.proto.TraceSettingResponse;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.logging.LogController;
+import dev.jepserve.trace.TraceManager;
 import io.grpc.stub.StreamObserver;
 
 import org.slf4j.Logger;
@@ -74,14 +75,20 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      */
     InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
                          LogController logs) {
+        this(service, executor, openStreams, logs, TraceManager.disabled());
+    }
+
+    /** @param traces the trace extension's settings (TraceSetting) and the sampler of ModelInfer calls */
+    InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
+                         LogController logs, TraceManager traces) {
         this.service = service;
         this.executor = executor;
         this.openStreams = openStreams;
         this.metadata = new HealthAndMetadataRpcs(service);
-        this.infer = new ModelInferRpc(service, executor);
+        this.infer = new ModelInferRpc(service, executor, traces);
         this.statistics = new StatisticsRpc(service);
         this.repository = new RepositoryRpcs(service);
-        this.settings = new SettingsRpcs(service);
+        this.settings = new SettingsRpcs(service, traces);
         this.logSettings = new LogSettingsRpc(logs);
     }
 

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
 public final class RepositoryInferenceService implements InferenceService {
     /** Only what this server implements; perf_analyzer and clients decide by this list. */
     private static final List<String> EXTENSIONS = List.of("classification", "model_configuration", "binary_tensor_data", "parameters",
-            "statistics", "logging");
+            "statistics", "trace", "logging");
 
     private final ModelRepository repository;
     private final String serverName;

@@ -89,6 +89,7 @@ public final class Server implements AutoCloseable {
 
         metrics = new MetricsRegistry(MetricsOptions.defaults().withEnabled(options.allowMetrics())
                 .withIntervalMs(options.metricsIntervalMs()).withConfig(options.metricsConfig()));
+        metrics.reportPinnedMemoryPool(options.pinnedMemoryPoolBytes());
         if (options.allowMetrics() && options.allowCpuMetrics()) {
             CpuMetricsPoller cpuPoller = new CpuMetricsPoller(metrics);
             cpuPoller.start();

@@ -67,7 +67,8 @@ public final class ServerOptionsReader {
                 traceConfig,
                 flags.text("--rate-limit"),
                 flags.texts("--rate-limit-resource"),
-                flags.bool("--bench-floor-model"));
+                flags.bool("--bench-floor-model"),
+                flags.longValue("--pinned-memory-pool-byte-size"));
         PortCollisions.check(options);
         return options;
     }

@@ -144,7 +144,8 @@ public final class TritonFlags {
             implemented("--metrics-port", INT, "8002", "port of the metrics endpoint"),
             implemented("--metrics-interval-ms", DOUBLE, "2000", "milliseconds between CPU metric updates"),
             implemented("--metrics-config", TEXT, null,
-                    "histogram_latencies, counter_latencies (summary_latencies is not implemented yet)")
+                    "histogram_latencies, counter_latencies, summary_latencies, summary_quantiles=Q:E,...; "
+                            + "jvm_metrics=true adds process_* and jvm_* families (jepserve only)")
                     .label("KEY=VALUE").asRepeatable(),
             // Tracing
             implemented("--trace-config", TEXT, null, "a trace setting: rate=N, level=OFF|TIMESTAMPS|TENSORS, "

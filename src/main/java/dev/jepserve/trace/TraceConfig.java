@@ -91,6 +91,7 @@ public record TraceConfig(TraceSettings settings, TraceMode mode, OtelSettings o
             throw new IllegalArgumentException("--trace-config opentelemetry,bsp_max_export_batch_size must not "
                     + "exceed bsp_max_queue_size");
         }
+        checkUrl(otel.url());
         if (mode == TraceMode.OPENTELEMETRY && levels.contains(TraceSettings.TENSORS)) {
             throw new IllegalArgumentException("--trace-config level=TENSORS is not supported in opentelemetry mode");
         }
@@ -109,6 +110,20 @@ public record TraceConfig(TraceSettings settings, TraceMode mode, OtelSettings o
             }
             default -> throw new IllegalArgumentException("trace level must be OFF, TIMESTAMPS or TENSORS, got '"
                     + value + "'");
+        }
+    }
+
+    /** The exporter takes http(s) URLs only; host:port/path means http. */
+    private static void checkUrl(String url) {
+        String endpoint = OtelTraceSink.endpoint(url);
+        try {
+            java.net.URI uri = new java.net.URI(endpoint);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new java.net.URISyntaxException(endpoint, "not an http(s) URL with a host");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--trace-config opentelemetry,url expects http://host:port/path, got '"
+                    + url + "'");
         }
     }
 

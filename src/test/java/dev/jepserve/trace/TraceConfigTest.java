@@ -45,7 +45,8 @@ class TraceConfigTest {
     @Test
     void badEntriesAreOneLineErrors() {
         for (String bad : List.of("level=LOUD", "rate=-1", "rate=often", "count=-2", "mode=zipkin", "colour=red",
-                "triton,url=x", "jaeger,file=x", "rate", "opentelemetry,resource=novalue")) {
+                "triton,url=x", "jaeger,file=x", "rate", "opentelemetry,resource=novalue",
+                "opentelemetry,url=ftp://host/x", "opentelemetry,url=http://")) {
             assertThatThrownBy(() -> TraceConfig.parse(List.of(bad)), bad)
                     .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("\n");
         }

@@ -3,6 +3,7 @@ tritonclient's update_trace_settings/get_trace_settings use them), Triton's JSON
 its log-frequency rotation, and OpenTelemetry spans received by a small OTLP/HTTP receiver."""
 
 import json
+import queue
 import time
 
 import numpy as np
@@ -51,6 +52,18 @@ def infer_grpc(server, request_id=""):
     a = np.arange(4, dtype=np.float32)
     with grpcclient.InferenceServerClient(server.grpc_url) as client:
         result = client.infer(MODEL, inputs(grpcclient, a, a), request_id=request_id)
+    assert np.allclose(result.as_numpy("OUTPUT0"), a + a)
+
+
+def infer_grpc_stream(server, request_id):
+    a = np.arange(4, dtype=np.float32)
+    results = queue.Queue()
+    with grpcclient.InferenceServerClient(server.grpc_url) as client:
+        client.start_stream(callback=lambda result, error: results.put((result, error)))
+        client.async_stream_infer(MODEL, inputs(grpcclient, a, a), request_id=request_id)
+        result, error = results.get(timeout=60)
+        client.stop_stream()
+    assert error is None, error
     assert np.allclose(result.as_numpy("OUTPUT0"), a + a)
 
 
@@ -136,12 +149,13 @@ def test_trace_file_written_at_exit(repository, tmp_path):
     try:
         infer_http(server, request_id="http-1")
         infer_grpc(server, request_id="grpc-1")
+        infer_grpc_stream(server, request_id="grpc-stream-1")
         assert not trace_file.exists()  # log_frequency 0: written at exit
     finally:
         assert server.stop() == 0
     entries = json.loads(trace_file.read_text())
     heads = [entry for entry in entries if "model_name" in entry]
-    assert sorted(head["request_id"] for head in heads) == ["grpc-1", "http-1"]
+    assert sorted(head["request_id"] for head in heads) == ["grpc-1", "grpc-stream-1", "http-1"]
     assert all(head["model_name"] == MODEL and head["model_version"] == 1 for head in heads)
     for head in heads:
         stamps = [stamp for entry in entries if entry["id"] == head["id"] and "timestamps" in entry

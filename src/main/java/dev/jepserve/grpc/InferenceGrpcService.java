@@ -41,6 +41,7 @@ import dev.jepserve.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.jepserve.grpc.proto.TraceSettingRequest;
 import dev.jepserve.grpc.proto.TraceSettingResponse;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.Tracer;
 import dev.jepserve.logging.LogController;
 import dev.jepserve.trace.TraceManager;
 import io.grpc.stub.StreamObserver;
@@ -67,6 +68,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final SharedMemoryRpcs sharedMemory = new SharedMemoryRpcs();
     private final SettingsRpcs settings;
     private final LogSettingsRpc logSettings;
+    private final Tracer tracer;
 
     /**
      * @param executor        where responses are encoded and streams drained (the server's gRPC executor)
@@ -89,6 +91,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         this.statistics = new StatisticsRpc(service);
         this.repository = new RepositoryRpcs(service);
         this.settings = new SettingsRpcs(service, traces);
+        this.tracer = traces;
         this.logSettings = new LogSettingsRpc(logs);
     }
 
@@ -133,7 +136,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
         LOG.debug("gRPC request: ModelStreamInfer stream opened");
-        return new InferStream(service, observer, executor, openStreams);
+        return new InferStream(service, observer, executor, openStreams, tracer);
     }
 
     @Override

@@ -35,6 +35,8 @@ import dev.jepserve.stub.StubLaunch;
 import dev.jepserve.stub.StubMetricsHub;
 import dev.jepserve.stub.StubProcessBackend;
 import dev.jepserve.stub.SharedMemorySettings;
+import dev.jepserve.trace.TraceConfig;
+import dev.jepserve.trace.TraceManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +80,7 @@ public final class Server implements AutoCloseable {
     /** Custom metrics of stub processes: flushed into the registry before each scrape. */
     private final StubMetricsHub stubMetrics;
     private final InferenceService service;
+    private final TraceManager traces;
 
     private Server(ServerOptions options, LogController logs, ShutdownSequence shutdown) {
         this.options = options;
@@ -92,9 +95,13 @@ public final class Server implements AutoCloseable {
             return thread;
         });
         shutdown.onStop("scheduler timers", remaining -> timers.shutdownNow());
+        // Stops after the endpoints and models (reverse order), so every trace in flight is complete by then.
+        traces = TraceManager.start(TraceConfig.parse(options.traceConfig()));
+        shutdown.onStop("traces", remaining -> traces.close());
 
         metrics = new MetricsRegistry(MetricsOptions.defaults().withEnabled(options.allowMetrics())
                 .withIntervalMs(options.metricsIntervalMs()).withConfig(options.metricsConfig()));
+        metrics.reportPinnedMemoryPool(options.pinnedMemoryPoolBytes());
         if (options.allowMetrics() && options.allowCpuMetrics()) {
             CpuMetricsPoller cpuPoller = new CpuMetricsPoller(metrics);
             cpuPoller.start();
@@ -197,13 +204,13 @@ public final class Server implements AutoCloseable {
         try {
             // Triton's order: gRPC, then HTTP. A client that found HTTP up finds gRPC up too.
             if (options.allowGrpc()) {
-                GrpcServer grpc = new GrpcServer(service, grpcServerOptions(), logs);
+                GrpcServer grpc = new GrpcServer(service, grpcServerOptions(), logs, traces);
                 InetSocketAddress bound = grpc.start();
                 shutdown.onStop("gRPC endpoint", grpc::stop);
                 LOG.info("Started GRPCInferenceService at {}:{}", options.grpcAddress(), bound.getPort());
             }
             if (options.allowHttp()) {
-                HttpServer http = HttpServer.forInference(service, logs, new HttpServerOptions(options.httpAddress(),
+                HttpServer http = HttpServer.forInference(service, logs, traces, new HttpServerOptions(options.httpAddress(),
                         options.httpPort(), options.httpThreads(), options.httpMaxInputSize()));
                 InetSocketAddress bound = http.start();
                 shutdown.onStop("HTTP endpoint", http::stop);

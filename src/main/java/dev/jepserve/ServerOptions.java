@@ -41,6 +41,8 @@ import java.util.List;
  * @param rateLimit          --rate-limit: {@code off} or {@code execution_count}
  * @param rateLimitResources --rate-limit-resource entries ({@code <name>:<count>[:<device>]})
  * @param benchFloorModel    --bench-floor-model: also serve the Java-only benchmark floor model
+ * @param pinnedMemoryPoolBytes --pinned-memory-pool-byte-size: nothing is allocated, nv_pinned_memory_pool_total_bytes
+ *                           reports it
  */
 public record ServerOptions(
         List<Path> modelRepositories,
@@ -73,7 +75,8 @@ public record ServerOptions(
         List<String> traceConfig,
         String rateLimit,
         List<String> rateLimitResources,
-        boolean benchFloorModel) {
+        boolean benchFloorModel,
+        long pinnedMemoryPoolBytes) {
 
     public ServerOptions {
         modelRepositories = List.copyOf(modelRepositories);

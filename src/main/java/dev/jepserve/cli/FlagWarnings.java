@@ -5,7 +5,6 @@ import dev.jepserve.BackendConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,7 +28,6 @@ public final class FlagWarnings {
         for (Flag flag : flags.givenFlags()) {
             switch (flag.name()) {
                 case "--backend-config" -> backendConfig(flags.texts(flag.name()), byReason);
-                case "--metrics-config" -> metricsConfig(flags.texts(flag.name()), byReason);
                 default -> generic(flag, flags.value(flag.name()), byReason);
             }
         }
@@ -59,19 +57,6 @@ public final class FlagWarnings {
                             + "nothing yet"
                     : NO_EFFECT + ", jepserve serves Python-backend models only";
             add(byReason, reason, "--backend-config=" + entry);
-        }
-    }
-
-    /** Latency summaries are the one metrics setting not implemented. */
-    private static void metricsConfig(List<String> entries, Map<String, List<String>> byReason) {
-        for (String entry : entries) {
-            String key = entry.contains("=") ? entry.substring(0, entry.indexOf('=')).trim() : entry;
-            String value = entry.substring(entry.indexOf('=') + 1).trim().toLowerCase(Locale.ROOT);
-            boolean summariesOn = key.equals("summary_latencies") && List.of("true", "on", "1").contains(value);
-            if (summariesOn || key.equals("summary_quantiles")) {
-                add(byReason, NOT_YET + ", latency summaries are not exported (histogram_latencies=true gives "
-                        + "histograms)", "--metrics-config=" + entry);
-            }
         }
     }
 

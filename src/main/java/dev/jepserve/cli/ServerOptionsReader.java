@@ -8,6 +8,7 @@ import dev.jepserve.ServerOptions;
 import dev.jepserve.logging.LogFormat;
 import dev.jepserve.logging.LogOptions;
 import dev.jepserve.metrics.MetricsOptions;
+import dev.jepserve.trace.TraceConfig;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class ServerOptionsReader {
         List<String> metricsConfig = flags.texts("--metrics-config");
         checked(() -> MetricsOptions.defaults().withConfig(metricsConfig));
         BackendConfig backendConfig = checked(() -> BackendConfig.parse(flags.texts("--backend-config")));
+        List<String> traceConfig = traceConfig(flags);
+        checked(() -> TraceConfig.parse(traceConfig));
         boolean autoComplete = !(flags.bool("--disable-auto-complete-config") || flags.bool("--strict-model-config"));
         ServerOptions options = new ServerOptions(
                 // A set in tritonserver: the same repository twice is one repository.
@@ -61,12 +64,38 @@ public final class ServerOptionsReader {
                 autoComplete,
                 modelControl(flags),
                 backendConfig,
-                flags.texts("--trace-config"),
+                traceConfig,
                 flags.text("--rate-limit"),
                 flags.texts("--rate-limit-resource"),
-                flags.bool("--bench-floor-model"));
+                flags.bool("--bench-floor-model"),
+                flags.longValue("--pinned-memory-pool-byte-size"));
         PortCollisions.check(options);
         return options;
+    }
+
+    /**
+     * The --trace-config entries, after what the deprecated --trace-file, --trace-level, --trace-rate,
+     * --trace-count and --trace-log-frequency say (so --trace-config wins where both set something).
+     */
+    private static List<String> traceConfig(ParsedFlags flags) {
+        List<String> entries = new java.util.ArrayList<>();
+        if (flags.given("--trace-file")) {
+            entries.add("triton,file=" + flags.text("--trace-file"));
+        }
+        for (String level : flags.texts("--trace-level")) {
+            entries.add("level=" + level);
+        }
+        if (flags.given("--trace-rate")) {
+            entries.add("rate=" + flags.integer("--trace-rate"));
+        }
+        if (flags.given("--trace-count")) {
+            entries.add("count=" + flags.integer("--trace-count"));
+        }
+        if (flags.given("--trace-log-frequency")) {
+            entries.add("triton,log-frequency=" + flags.integer("--trace-log-frequency"));
+        }
+        entries.addAll(flags.texts("--trace-config"));
+        return entries;
     }
 
     private static LogOptions log(ParsedFlags flags) {

@@ -24,7 +24,6 @@ public final class TritonFlags {
     private static final String GRPC = "grpc-java's default applies";
     private static final String SAGEMAKER = "there is no SageMaker endpoint; use the Triton HTTP protocol";
     private static final String VERTEX = "there is no Vertex AI endpoint; use the Triton HTTP protocol";
-    private static final String TRACING = "requests are not traced";
     private static final String CACHE = "the response cache is not implemented; every request runs the model";
     private static final String RATE_LIMIT = "an instance runs requests as soon as it is free";
     private static final String NO_BACKEND_LIBRARIES = "Python models run in jepserve's embedded interpreter; "
@@ -145,18 +144,20 @@ public final class TritonFlags {
             implemented("--metrics-port", INT, "8002", "port of the metrics endpoint"),
             implemented("--metrics-interval-ms", DOUBLE, "2000", "milliseconds between CPU metric updates"),
             implemented("--metrics-config", TEXT, null,
-                    "histogram_latencies, counter_latencies (summary_latencies is not implemented yet)")
+                    "histogram_latencies, counter_latencies, summary_latencies, summary_quantiles=Q:E,...; "
+                            + "jvm_metrics=true adds process_* and jvm_* families (jepserve only)")
                     .label("KEY=VALUE").asRepeatable(),
             // Tracing
-            notYet("--trace-config", TEXT, null, "a trace setting, globally or for mode triton or opentelemetry",
-                    TRACING).label("[MODE,]KEY=VALUE").asRepeatable(),
-            notYet("--trace-file", TEXT, null, "deprecated: --trace-config triton,file=PATH", TRACING)
-                    .label("PATH"),
-            notYet("--trace-level", TEXT, null, "deprecated: --trace-config level=LEVEL", TRACING)
+            implemented("--trace-config", TEXT, null, "a trace setting: rate=N, level=OFF|TIMESTAMPS|TENSORS, "
+                    + "count=N, mode=triton|opentelemetry, triton,file=PATH, triton,log-frequency=N, "
+                    + "opentelemetry,url=URL, opentelemetry,resource=KEY=VALUE, opentelemetry,bsp_*=N")
+                    .label("[MODE,]KEY=VALUE").asRepeatable(),
+            implemented("--trace-file", TEXT, null, "deprecated: --trace-config triton,file=PATH").label("PATH"),
+            implemented("--trace-level", TEXT, null, "deprecated: --trace-config level=LEVEL")
                     .label("LEVEL").asRepeatable().defaultText("OFF"),
-            notYet("--trace-rate", INT, "1000", "deprecated: --trace-config rate=N", TRACING),
-            notYet("--trace-count", INT, "-1", "deprecated: --trace-config count=N", TRACING),
-            notYet("--trace-log-frequency", INT, "0", "deprecated: --trace-config triton,log-frequency=N", TRACING),
+            implemented("--trace-rate", INT, "1000", "deprecated: --trace-config rate=N"),
+            implemented("--trace-count", INT, "-1", "deprecated: --trace-config count=N"),
+            implemented("--trace-log-frequency", INT, "0", "deprecated: --trace-config triton,log-frequency=N"),
             // Backends
             noEffect("--backend-directory", TEXT, "/opt/tritonserver/backends",
                     "where backend libraries are found", NO_BACKEND_LIBRARIES).label("PATH"),

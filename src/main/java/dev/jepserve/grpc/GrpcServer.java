@@ -2,6 +2,7 @@ package dev.jepserve.grpc;
 
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.logging.LogController;
+import dev.jepserve.trace.TraceManager;
 import io.grpc.CompressorRegistry;
 import io.grpc.DecompressorRegistry;
 import io.grpc.Server;
@@ -37,6 +38,7 @@ public final class GrpcServer implements AutoCloseable {
     private final GrpcServerOptions options;
     private final LogController logs;
     private final OpenStreams openStreams = new OpenStreams();
+    private final TraceManager traces;
 
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
@@ -45,9 +47,15 @@ public final class GrpcServer implements AutoCloseable {
 
     /** @param logs the server's log settings, which the LogSettings RPC reports and changes */
     public GrpcServer(InferenceService service, GrpcServerOptions options, LogController logs) {
+        this(service, options, logs, TraceManager.disabled());
+    }
+
+    /** @param traces the trace extension's settings (TraceSetting RPC) and the sampler of ModelInfer calls */
+    public GrpcServer(InferenceService service, GrpcServerOptions options, LogController logs, TraceManager traces) {
         this.service = service;
         this.options = options;
         this.logs = logs;
+        this.traces = traces;
     }
 
     /**
@@ -65,7 +73,7 @@ public final class GrpcServer implements AutoCloseable {
         executor = Executors.newFixedThreadPool(options.executorThreads(), new DefaultThreadFactory("jepserve-grpc"));
         DeflateCodec deflate = new DeflateCodec();
         GrpcServerOptions.Keepalive keepalive = options.keepalive();
-        InferenceGrpcService inference = new InferenceGrpcService(service, executor, openStreams, logs);
+        InferenceGrpcService inference = new InferenceGrpcService(service, executor, openStreams, logs, traces);
         Server built = NettyServerBuilder.forAddress(new InetSocketAddress(options.address(), options.port()))
                 .channelType(NioServerSocketChannel.class)
                 .bossEventLoopGroup(acceptor)

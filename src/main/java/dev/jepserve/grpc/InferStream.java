@@ -6,7 +6,10 @@ import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.RequestHandle;
 import dev.jepserve.inference.ResponseSink;
+import dev.jepserve.inference.RequestTrace;
 import dev.jepserve.inference.ServedModel;
+import dev.jepserve.inference.TraceActivity;
+import dev.jepserve.inference.Tracer;
 import dev.jepserve.inference.TritonException;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -40,6 +43,7 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
     private final OpenStreams openStreams;
     private final StreamWriter<ModelStreamInferResponse> writer;
     private final boolean errorsEndStream;
+    private final Tracer tracer;
 
     // Guarded by this.
     private final Deque<Request> inOrder = new ArrayDeque<>();
@@ -51,6 +55,13 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
     /** Must be created while the call starts (it registers the call's handlers). */
     InferStream(InferenceService service, StreamObserver<ModelStreamInferResponse> observer, Executor executor,
                 OpenStreams openStreams) {
+        this(service, observer, executor, openStreams, Tracer.OFF);
+    }
+
+    /** @param tracer decides which of the stream's requests are traced */
+    InferStream(InferenceService service, StreamObserver<ModelStreamInferResponse> observer, Executor executor,
+                OpenStreams openStreams, Tracer tracer) {
+        this.tracer = tracer;
         ServerCallStreamObserver<ModelStreamInferResponse> call =
                 (ServerCallStreamObserver<ModelStreamInferResponse>) observer;
         this.service = service;
@@ -63,6 +74,7 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
 
     @Override
     public void onNext(ModelInferRequest message) {
+        long received = System.nanoTime();
         ServedModel model;
         InferRequestReader.Decoded decoded;
         try {
@@ -82,9 +94,15 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
         if (!start(request)) {
             return; // the stream ended meanwhile (an error in triton_grpc_error mode): nobody would get the answer
         }
+        RequestTrace trace = tracer.sample(model.name(), model.version(), "GRPC");
+        if (trace != null) {
+            trace.record(TraceActivity.GRPC_WAITREAD_START, received);
+            trace.record(TraceActivity.GRPC_WAITREAD_END, System.nanoTime());
+            request.trace = trace;
+        }
         RequestHandle handle;
         try {
-            handle = model.infer(decoded.request(), request);
+            handle = model.infer(decoded.request(), request, trace);
         } catch (RuntimeException failure) {
             request.fail(GrpcStatuses.tritonError(failure), true);
             return;
@@ -221,6 +239,8 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
         private RequestHandle handle;
         private boolean submitted;
         private boolean cancelRequested;
+        /** Set before the request is submitted when it is sampled; null otherwise. */
+        private volatile RequestTrace trace;
 
         Request(ModelInferRequest message, boolean decoupled, boolean emptyFinalWanted) {
             this.id = message.getId();
@@ -259,15 +279,30 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
 
         @Override
         public void send(InferenceResponse response, boolean isFinal) {
+            RequestTrace traced = trace;
+            if (traced != null) {
+                traced.record(TraceActivity.GRPC_SEND_START, System.nanoTime());
+            }
             if (response != null) {
                 emit(this, InferResponseWriter.streamResponse(response, isFinal), isFinal);
             } else if (isFinal) {
                 emit(this, emptyFinalWanted ? InferResponseWriter.emptyFinal(model, requestedVersion, id) : null, true);
             }
+            if (traced != null) {
+                // Handed to the stream's writer, which sends in order on the gRPC executor.
+                traced.record(TraceActivity.GRPC_SEND_END, System.nanoTime());
+                if (isFinal) {
+                    traced.finish();
+                }
+            }
         }
 
         @Override
         public void fail(TritonException error, boolean isFinal) {
+            RequestTrace traced = trace;
+            if (traced != null && isFinal) {
+                traced.finish();
+            }
             if (errorsEndStream) {
                 synchronized (InferStream.this) {
                     done = done || isFinal;

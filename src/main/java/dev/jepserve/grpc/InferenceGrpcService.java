@@ -41,7 +41,9 @@ import dev.jepserve.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.jepserve.grpc.proto.TraceSettingRequest;
 import dev.jepserve.grpc.proto.TraceSettingResponse;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.Tracer;
 import dev.jepserve.logging.LogController;
+import dev.jepserve.trace.TraceManager;
 import io.grpc.stub.StreamObserver;
 
 import org.slf4j.Logger;
@@ -66,6 +68,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final SharedMemoryRpcs sharedMemory = new SharedMemoryRpcs();
     private final SettingsRpcs settings;
     private final LogSettingsRpc logSettings;
+    private final Tracer tracer;
 
     /**
      * @param executor        where responses are encoded and streams drained (the server's gRPC executor)
@@ -74,14 +77,21 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      */
     InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
                          LogController logs) {
+        this(service, executor, openStreams, logs, TraceManager.disabled());
+    }
+
+    /** @param traces the trace extension's settings (TraceSetting) and the sampler of ModelInfer calls */
+    InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
+                         LogController logs, TraceManager traces) {
         this.service = service;
         this.executor = executor;
         this.openStreams = openStreams;
         this.metadata = new HealthAndMetadataRpcs(service);
-        this.infer = new ModelInferRpc(service, executor);
+        this.infer = new ModelInferRpc(service, executor, traces);
         this.statistics = new StatisticsRpc(service);
         this.repository = new RepositoryRpcs(service);
-        this.settings = new SettingsRpcs(service);
+        this.settings = new SettingsRpcs(service, traces);
+        this.tracer = traces;
         this.logSettings = new LogSettingsRpc(logs);
     }
 
@@ -126,7 +136,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
         LOG.debug("gRPC request: ModelStreamInfer stream opened");
-        return new InferStream(service, observer, executor, openStreams);
+        return new InferStream(service, observer, executor, openStreams, tracer);
     }
 
     @Override

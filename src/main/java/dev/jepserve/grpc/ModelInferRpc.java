@@ -3,8 +3,11 @@ package dev.jepserve.grpc;
 import dev.jepserve.grpc.proto.ModelInferRequest;
 import dev.jepserve.grpc.proto.ModelInferResponse;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.RequestTrace;
 import dev.jepserve.inference.ServedModel;
 import dev.jepserve.inference.SingleResponseFuture;
+import dev.jepserve.inference.TraceActivity;
+import dev.jepserve.inference.Tracer;
 import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -22,32 +25,55 @@ final class ModelInferRpc {
 
     private final InferenceService service;
     private final Executor executor;
+    private final Tracer tracer;
 
     ModelInferRpc(InferenceService service, Executor executor) {
+        this(service, executor, Tracer.OFF);
+    }
+
+    ModelInferRpc(InferenceService service, Executor executor, Tracer tracer) {
         this.service = service;
         this.executor = executor;
+        this.tracer = tracer;
     }
 
     void infer(ModelInferRequest message, StreamObserver<ModelInferResponse> observer) {
+        long received = System.nanoTime();
         SingleResponseFuture future;
+        RequestTrace trace;
         try {
             ServedModel model = service.model(message.getModelName(), message.getModelVersion());
             if (model.isDecoupled()) {
                 throw new TritonException(TritonCode.UNSUPPORTED, DECOUPLED_REFUSED);
             }
             InferRequestReader.Decoded decoded = InferRequestReader.read(message, requestedVersion(message.getModelVersion(), model));
-            future = SingleResponseFuture.submit(model, decoded.request());
+            trace = tracer.sample(model.name(), model.version(), "GRPC");
+            if (trace != null) {
+                trace.record(TraceActivity.GRPC_WAITREAD_START, received);
+                trace.record(TraceActivity.GRPC_WAITREAD_END, System.nanoTime());
+            }
+            future = SingleResponseFuture.submit(model, decoded.request(), trace);
         } catch (RuntimeException refused) {
             observer.onError(GrpcStatuses.exception(refused));
             return;
         }
         ((ServerCallStreamObserver<ModelInferResponse>) observer).setOnCancelHandler(() -> future.cancel(false));
         future.whenCompleteAsync((response, failure) -> {
-            if (failure != null) {
-                observer.onError(GrpcStatuses.exception(failure));
-            } else {
-                observer.onNext(InferResponseWriter.response(response));
-                observer.onCompleted();
+            if (trace != null) {
+                trace.record(TraceActivity.GRPC_SEND_START, System.nanoTime());
+            }
+            try {
+                if (failure != null) {
+                    observer.onError(GrpcStatuses.exception(failure));
+                } else {
+                    observer.onNext(InferResponseWriter.response(response));
+                    observer.onCompleted();
+                }
+            } finally {
+                if (trace != null) {
+                    trace.record(TraceActivity.GRPC_SEND_END, System.nanoTime());
+                    trace.finish();
+                }
             }
         }, executor).exceptionally(lostCall -> null); // the call was cancelled meanwhile: nobody to tell
     }

@@ -3,39 +3,46 @@ package dev.jepserve.grpc;
 import dev.jepserve.grpc.proto.TraceSettingRequest;
 import dev.jepserve.grpc.proto.TraceSettingResponse;
 import dev.jepserve.inference.InferenceService;
-import dev.jepserve.inference.TritonCode;
-import dev.jepserve.inference.TritonException;
+import dev.jepserve.trace.TraceManager;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * TraceSetting, read-only: answers the settings in Triton's keys and value kinds (tracing is off). Changing a
- * setting is refused as unsupported.
+ * TraceSetting: with no settings it answers those in force (globally, or for the named model); with settings it
+ * changes them first, a setting with no value clearing it, as tritonclient sends None.
  */
 final class SettingsRpcs {
     private final InferenceService service;
+    private final TraceManager traces;
 
-    SettingsRpcs(InferenceService service) {
+    SettingsRpcs(InferenceService service, TraceManager traces) {
         this.service = service;
+        this.traces = traces;
     }
 
     TraceSettingResponse traceSetting(TraceSettingRequest request) {
-        if (!request.getModelName().isEmpty()) {
-            service.model(request.getModelName(), ""); // an unknown model is an error, as in Triton
+        String model = request.getModelName();
+        if (!model.isEmpty()) {
+            service.model(model, ""); // an unknown model is an error, as in Triton
         }
+        Map<String, List<String>> settings;
         if (request.getSettingsCount() > 0) {
-            throw new TritonException(TritonCode.UNSUPPORTED,
-                    "trace settings can not be updated: tracing is not supported by this server");
+            Map<String, List<String>> changes = new LinkedHashMap<>();
+            for (Map.Entry<String, TraceSettingRequest.SettingValue> setting : request.getSettingsMap().entrySet()) {
+                List<String> values = setting.getValue().getValueList();
+                changes.put(setting.getKey(), values.isEmpty() ? null : values);
+            }
+            settings = traces.update(model, changes);
+        } else {
+            settings = traces.settings(model);
         }
-        return TraceSettingResponse.newBuilder()
-                .putSettings("trace_level", trace("OFF"))
-                .putSettings("trace_rate", trace("1000"))
-                .putSettings("trace_count", trace("-1"))
-                .putSettings("log_frequency", trace("0"))
-                .putSettings("trace_file", trace(""))
-                .putSettings("trace_mode", trace("triton"))
-                .build();
-    }
-
-    private static TraceSettingResponse.SettingValue trace(String value) {
-        return TraceSettingResponse.SettingValue.newBuilder().addValue(value).build();
+        TraceSettingResponse.Builder response = TraceSettingResponse.newBuilder();
+        for (Map.Entry<String, List<String>> setting : settings.entrySet()) {
+            response.putSettings(setting.getKey(),
+                    TraceSettingResponse.SettingValue.newBuilder().addAllValue(setting.getValue()).build());
+        }
+        return response.build();
     }
 }

@@ -6,6 +6,7 @@ import dev.jepserve.http.transport.OffloadExecutor;
 import dev.jepserve.http.transport.Router;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.logging.LogController;
+import dev.jepserve.trace.TraceManager;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -63,6 +64,12 @@ public final class HttpServer implements AutoCloseable {
     /** Triton's HTTP/REST API over the given service; the logging extension changes {@code logs}. */
     public static HttpServer forInference(InferenceService service, LogController logs, HttpServerOptions options) {
         return new HttpServer("http", options, TritonRoutes.create(service, logs, options.maxInputSize()));
+    }
+
+    /** {@link #forInference(InferenceService, LogController, HttpServerOptions)} with the trace extension. */
+    public static HttpServer forInference(InferenceService service, LogController logs, TraceManager traces,
+                                          HttpServerOptions options) {
+        return new HttpServer("http", options, TritonRoutes.create(service, logs, traces, options.maxInputSize()));
     }
 
     /** The metrics port: {@code GET /metrics} answers with {@code scrape.get()}. */

@@ -13,15 +13,16 @@ import dev.jepserve.http.endpoints.ServerReadyEndpoint;
 import dev.jepserve.http.endpoints.ServerMetadataEndpoint;
 import dev.jepserve.http.endpoints.SharedMemoryEndpoints;
 import dev.jepserve.http.endpoints.StatisticsEndpoint;
+import dev.jepserve.http.endpoints.TraceSettingEndpoint;
 import dev.jepserve.http.transport.Router;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.logging.LogController;
+import dev.jepserve.trace.TraceManager;
 import io.netty.handler.codec.http.HttpMethod;
 
 /**
  * Triton's HTTP/REST routes that jepserve serves. Model paths take an optional {@code /versions/<digits>}.
- * Shared-memory routes answer as a server with no regions. Routes not listed (trace)
- * answer 404 for now; add them to {@link #builder} when they exist.
+ * Shared-memory routes answer as a server with no regions; other paths answer 404.
  */
 public final class TritonRoutes {
     /** A model, optionally a version: path parameters "model" and "version". */
@@ -37,8 +38,19 @@ public final class TritonRoutes {
         return builder(service, logs, maxInputSize).build();
     }
 
-    /** The routes, not yet built, so a caller can add more (exact paths win over patterns). */
+    /** The routes with the trace extension over {@code traces}, which also samples inference requests. */
+    public static Router create(InferenceService service, LogController logs, TraceManager traces, int maxInputSize) {
+        return builder(service, logs, traces, maxInputSize).build();
+    }
+
+    /** {@link #builder(InferenceService, LogController, TraceManager, int)} with tracing off. */
     public static Router.Builder builder(InferenceService service, LogController logs, int maxInputSize) {
+        return builder(service, logs, TraceManager.disabled(), maxInputSize);
+    }
+
+    /** The routes, not yet built, so a caller can add more (exact paths win over patterns). */
+    public static Router.Builder builder(InferenceService service, LogController logs, TraceManager traces,
+                                         int maxInputSize) {
         RepositoryEndpoints repository = new RepositoryEndpoints(service);
         Router.Builder builder = Router.builder()
                 .exact(HttpMethod.GET, "/v2", new ServerMetadataEndpoint(service))
@@ -49,7 +61,7 @@ public final class TritonRoutes {
                 .pattern(HttpMethod.GET, MODEL + "/config", new ModelConfigEndpoint(service))
                 .exact(HttpMethod.GET, "/v2/models/stats", new StatisticsEndpoint(service))
                 .pattern(HttpMethod.GET, MODEL + "/stats", new StatisticsEndpoint(service))
-                .pattern(HttpMethod.POST, MODEL + "/infer", new InferEndpoint(service, maxInputSize))
+                .pattern(HttpMethod.POST, MODEL + "/infer", new InferEndpoint(service, maxInputSize, traces))
                 .pattern(HttpMethod.POST, MODEL + "/generate", new GenerateEndpoint(service, maxInputSize))
                 .pattern(HttpMethod.POST, MODEL + "/generate_stream", new GenerateStreamEndpoint(service, maxInputSize))
                 .exact(HttpMethod.POST, "/v2/repository/index", repository.index())
@@ -58,6 +70,11 @@ public final class TritonRoutes {
                 .pattern(HttpMethod.POST, REPOSITORY + "/models/(?<model>[^/]+)/unload", repository.unload())
                 .exact(HttpMethod.GET, "/v2/logging", new LoggingEndpoint(logs))
                 .exact(HttpMethod.POST, "/v2/logging", new LoggingEndpoint(logs));
+        TraceSettingEndpoint traceSetting = new TraceSettingEndpoint(service, traces);
+        builder.exact(HttpMethod.GET, "/v2/trace/setting", traceSetting)
+                .exact(HttpMethod.POST, "/v2/trace/setting", traceSetting)
+                .pattern(HttpMethod.GET, MODEL + "/trace/setting", traceSetting)
+                .pattern(HttpMethod.POST, MODEL + "/trace/setting", traceSetting);
         addSharedMemory(builder, "system", "/v2/systemsharedmemory");
         addSharedMemory(builder, "cuda", "/v2/cudasharedmemory");
         return builder;

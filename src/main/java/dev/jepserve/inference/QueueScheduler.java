@@ -53,20 +53,30 @@ public final class QueueScheduler implements Scheduler {
 
     @Override
     public RequestHandle submit(InferenceRequest request, int batchSize, ResponseSink sink) {
+        return submit(request, batchSize, sink, null);
+    }
+
+    @Override
+    public RequestHandle submit(InferenceRequest request, int batchSize, ResponseSink sink, RequestTrace trace) {
         long now = System.nanoTime();
-        ScheduledRequest scheduled = newScheduled(request, batchSize, sink, now);
+        ScheduledRequest scheduled = newScheduled(request, batchSize, sink, now, trace);
         synchronized (lock) {
             if (closed) {
+                endTrace(trace);
                 sink.fail(TritonException.unavailable("Server not ready"), true);
                 return RequestHandle.NONE;
             }
             if (policy.maxQueueSize() > 0 && queue.size() >= policy.maxQueueSize()) {
                 observer.failed(FailureReason.REJECTED, 0);
+                endTrace(trace);
                 sink.fail(TritonException.unavailable("Exceeds maximum queue size"), true);
                 return RequestHandle.NONE;
             }
             queue.addLast(scheduled);
             live.add(scheduled);
+        }
+        if (trace != null) {
+            trace.record(TraceActivity.QUEUE_START, now);
         }
         observer.queued();
         schedule();
@@ -77,12 +87,19 @@ public final class QueueScheduler implements Scheduler {
         };
     }
 
-    private ScheduledRequest newScheduled(InferenceRequest request, int batchSize, ResponseSink sink, long now) {
+    private static void endTrace(RequestTrace trace) {
+        if (trace != null) {
+            trace.record(TraceActivity.REQUEST_END, System.nanoTime());
+        }
+    }
+
+    private ScheduledRequest newScheduled(InferenceRequest request, int batchSize, ResponseSink sink, long now,
+                                          RequestTrace trace) {
         long queueTimeout = policy.isDynamic() ? policy.queueTimeoutMicros(request) : 0;
         boolean reject = queueTimeout > 0 && policy.rejectOnTimeout();
         long deadline = reject ? now + queueTimeout * 1000
                 : request.timeoutMicros() > 0 ? now + request.timeoutMicros() * 1000 : Long.MAX_VALUE;
-        return new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer, this::finished);
+        return new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer, this::finished, trace);
     }
 
     /** A request got its final answer: it no longer counts for draining or deadlines. */
@@ -224,6 +241,10 @@ public final class QueueScheduler implements Scheduler {
         for (ScheduledRequest pending : batch) {
             observer.dequeued();
             pending.started(started);
+            RequestTrace trace = pending.trace();
+            if (trace != null) {
+                trace.record(TraceActivity.COMPUTE_START, started);
+            }
         }
         CompletableFuture<ExecutionTimes> execution;
         try {
@@ -274,6 +295,7 @@ public final class QueueScheduler implements Scheduler {
         }
         observer.executed(batchSize, times.computeInputNanos(), times.computeInferNanos(), times.computeOutputNanos());
         for (ScheduledRequest pending : batch) {
+            pending.traceCompute(times);
             pending.executionReturned(times);
         }
     }

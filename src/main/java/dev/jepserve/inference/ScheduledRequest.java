@@ -25,6 +25,8 @@ public final class ScheduledRequest {
     private final ResponseSink sink;
     private final InferenceObserver observer;
     private final Consumer<ScheduledRequest> onFinished;
+    /** Null unless this request is sampled for tracing. */
+    private final RequestTrace trace;
     private volatile boolean timedOut;
     private volatile boolean abandoned;
     /** The model released it for another execution (TRITONSERVER_REQUEST_RELEASE_RESCHEDULE). */
@@ -48,10 +50,12 @@ public final class ScheduledRequest {
      * @param deadlineNanos when the request's timeout expires (System.nanoTime), or Long.MAX_VALUE for none
      * @param rejectAtDeadline at the deadline a queued request is rejected (a queue-policy timeout), not cancelled
      * @param onFinished    runs once, after the final answer was handed to the sink
+     * @param trace         the request's trace when it is sampled, else null
      */
     ScheduledRequest(InferenceRequest request, int batchSize, long enqueuedNanos, long deadlineNanos,
                      boolean rejectAtDeadline, ResponseSink sink, InferenceObserver observer,
-                     Consumer<ScheduledRequest> onFinished) {
+                     Consumer<ScheduledRequest> onFinished, RequestTrace trace) {
+        this.trace = trace;
         this.request = request;
         this.batchSize = batchSize;
         this.enqueuedNanos = enqueuedNanos;
@@ -64,6 +68,33 @@ public final class ScheduledRequest {
 
     public InferenceRequest request() {
         return request;
+    }
+
+    /** The request's trace, or null when it is not sampled. */
+    RequestTrace trace() {
+        return trace;
+    }
+
+    /** Records the compute stages of the execute() call that ran this request (sampled requests only). */
+    void traceCompute(ExecutionTimes times) {
+        if (trace == null) {
+            return;
+        }
+        long started;
+        synchronized (this) {
+            started = startedNanos;
+        }
+        long inputEnd = started + times.computeInputNanos();
+        long outputStart = inputEnd + times.computeInferNanos();
+        trace.record(TraceActivity.COMPUTE_INPUT_END, inputEnd);
+        trace.record(TraceActivity.COMPUTE_OUTPUT_START, outputStart);
+        trace.record(TraceActivity.COMPUTE_END, outputStart + times.computeOutputNanos());
+    }
+
+    private void traceEnd() {
+        if (trace != null) {
+            trace.record(TraceActivity.REQUEST_END, System.nanoTime());
+        }
     }
 
     int batchSize() {
@@ -136,6 +167,12 @@ public final class ScheduledRequest {
         if (LOG.isDebugEnabled()) {
             LOG.debug("[request id: {}] model '{}': {} response sent, outputs {}", idForLog(), request.modelName(),
                     isFinal ? "final" : "non-final", response == null ? "[]" : response.outputs());
+        }
+        if (trace != null) {
+            trace.record(TraceActivity.INFER_RESPONSE_COMPLETE, System.nanoTime());
+            if (response != null) {
+                trace.responded(response);
+            }
         }
         sink.send(response, isFinal);
         finishIfFinal(isFinal);
@@ -226,12 +263,14 @@ public final class ScheduledRequest {
         long requestNanos;
         long queueNanos;
         ExecutionTimes executionTimes;
+        boolean traceEnd;
         synchronized (this) {
             if (counted || !finalSent || (succeeded && times == null)) {
                 return;
             }
             counted = true;
             success = succeeded;
+            traceEnd = trace != null;
             requestNanos = finishedNanos - enqueuedNanos;
             queueNanos = startedNanos - enqueuedNanos + composingQueueNanos;
             executionTimes = success ? new ExecutionTimes(
@@ -247,6 +286,9 @@ public final class ScheduledRequest {
             }
         } else {
             observer.failed(isCancelled() ? FailureReason.CANCELED : FailureReason.BACKEND, requestNanos);
+        }
+        if (traceEnd) {
+            traceEnd();
         }
     }
 
@@ -264,6 +306,7 @@ public final class ScheduledRequest {
             counted = true;
         }
         observer.failed(reason, now - enqueuedNanos);
+        traceEnd();
         sink.fail(error, true);
         onFinished.accept(this);
     }

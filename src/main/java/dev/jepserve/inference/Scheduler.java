@@ -11,6 +11,18 @@ public interface Scheduler {
      */
     RequestHandle submit(InferenceRequest request, int batchSize, ResponseSink sink);
 
+    /**
+     * {@link #submit(InferenceRequest, int, ResponseSink)} for a sampled request: the scheduler records its
+     * stages in {@code trace} (null: not traced), ending with REQUEST_END.
+     */
+    default RequestHandle submit(InferenceRequest request, int batchSize, ResponseSink sink, RequestTrace trace) {
+        RequestHandle handle = submit(request, batchSize, sink);
+        if (trace != null) {
+            trace.record(TraceActivity.REQUEST_END, System.nanoTime());
+        }
+        return handle;
+    }
+
     /** Stops accepting work and waits (up to the deadline) until queued and running requests are answered. */
     void drain(long timeoutMillis);
 }

@@ -28,6 +28,21 @@ public interface ServedModel {
     RequestHandle infer(InferenceRequest request, ResponseSink sink);
 
     /**
+     * {@link #infer(InferenceRequest, ResponseSink)} for a sampled request: its stages are recorded in
+     * {@code trace} (null: not traced), from REQUEST_START to REQUEST_END.
+     */
+    default RequestHandle infer(InferenceRequest request, ResponseSink sink, RequestTrace trace) {
+        if (trace == null) {
+            return infer(request, sink);
+        }
+        trace.record(TraceActivity.REQUEST_START, System.nanoTime());
+        trace.accepted(request);
+        RequestHandle handle = infer(request, sink);
+        trace.record(TraceActivity.REQUEST_END, System.nanoTime());
+        return handle;
+    }
+
+    /**
      * For callers that want exactly one answer: the future completes with the first response, or
      * exceptionally with a {@link TritonException}; cancelling it cancels the request.
      */

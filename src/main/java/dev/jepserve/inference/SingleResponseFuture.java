@@ -15,6 +15,11 @@ public final class SingleResponseFuture extends CompletableFuture<InferenceRespo
         return of(sink -> model.infer(request, sink));
     }
 
+    /** {@link #submit(ServedModel, InferenceRequest)} for a request that may be traced (null: not traced). */
+    public static SingleResponseFuture submit(ServedModel model, InferenceRequest request, RequestTrace trace) {
+        return trace == null ? submit(model, request) : of(sink -> model.infer(request, sink, trace));
+    }
+
     /** Submits through {@code submitter} (given this future as the sink) and returns the future. */
     public static SingleResponseFuture of(java.util.function.Function<ResponseSink, RequestHandle> submitter) {
         SingleResponseFuture future = new SingleResponseFuture();

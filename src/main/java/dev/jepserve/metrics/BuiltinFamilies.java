@@ -23,8 +23,13 @@ final class BuiltinFamilies {
     final FamilyCollector cpuMemoryUsed;
     final FamilyCollector firstResponse;
     final FamilyCollector stubRestarts;
+    final FamilyCollector pinnedTotal;
+    final FamilyCollector pinnedUsed;
+    /** Null unless summary_latencies=true. */
+    final LatencySummaries summaries;
 
     BuiltinFamilies(FamilyCatalog catalog, MetricsOptions options) {
+        summaries = options.summaryLatencies() ? new LatencySummaries(options.summaryQuantiles()) : null;
         requestSuccess = counter(catalog, "nv_inference_request_success",
                 "Number of successful inference requests, all batch sizes");
         requestFailure = counter(catalog, "nv_inference_request_failure",
@@ -48,6 +53,11 @@ final class BuiltinFamilies {
         pendingRequests = gauge(catalog, "nv_inference_pending_request_count",
                 "Instantaneous number of pending requests awaiting execution per-model.");
         loadDuration = gauge(catalog, "nv_model_load_duration_secs", "Model load time in seconds");
+        // Series only once the server reports its pool (MetricsRegistry.reportPinnedMemoryPool).
+        pinnedTotal = gauge(catalog, "nv_pinned_memory_pool_total_bytes",
+                "Pinned memory pool total memory size, in bytes");
+        pinnedUsed = gauge(catalog, "nv_pinned_memory_pool_used_bytes",
+                "Pinned memory pool used memory size, in bytes");
         cpuUtilization = gauge(catalog, "nv_cpu_utilization", "CPU utilization rate [0.0 - 1.0]");
         cpuMemoryTotal = gauge(catalog, "nv_cpu_memory_total_bytes", "CPU total memory (RAM), in bytes");
         cpuMemoryUsed = gauge(catalog, "nv_cpu_memory_used_bytes", "CPU used memory (RAM), in bytes");

@@ -1,6 +1,7 @@
 package dev.jepserve.metrics;
 
 import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.hotspot.DefaultExports;
 
 /**
  * The server's metrics: its own simpleclient {@link CollectorRegistry} (never the default one) holding the
@@ -17,6 +18,13 @@ public final class MetricsRegistry {
     public MetricsRegistry(MetricsOptions options) {
         this.options = options;
         this.builtins = new BuiltinFamilies(catalog, options);
+        if (builtins.summaries != null) {
+            registry.register(builtins.summaries);
+        }
+        if (options.jvmMetrics()) {
+            // simpleclient_hotspot's process_* and jvm_* collectors (not Triton's; jepserve only).
+            DefaultExports.register(registry);
+        }
     }
 
     public MetricsOptions options() {
@@ -36,6 +44,15 @@ public final class MetricsRegistry {
     /** Creates the per-model series of one model version at 0; close the result when the model unloads. */
     public ModelMetrics registerModel(String model, String version) {
         return new ModelMetrics(builtins, model, version);
+    }
+
+    /**
+     * Reports the pinned memory pool as Triton does (two gauges without labels). Nothing is pinned here (tensors
+     * never go to a GPU), so the total is the configured pool size and the used bytes stay 0.
+     */
+    public void reportPinnedMemoryPool(long totalBytes) {
+        builtins.pinnedTotal.acquire(LabelSet.of(), null).set(totalBytes);
+        builtins.pinnedUsed.acquire(LabelSet.of(), null).set(0);
     }
 
     /** The restart counter of one stub-process model instance, at 0; close it when the instance unloads. */

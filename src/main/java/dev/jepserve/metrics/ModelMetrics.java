@@ -32,6 +32,8 @@ public final class ModelMetrics implements VersionMetrics, AutoCloseable {
     private final Series pending;
     private final Series loadDuration;
     private final Series firstResponse;
+    /** Null unless summary_latencies=true. */
+    private final LatencySummaries.Handle summaries;
 
     ModelMetrics(BuiltinFamilies families, String model, String version) {
         LabelSet labels = LabelSet.of("model", model, "version", version);
@@ -50,6 +52,7 @@ public final class ModelMetrics implements VersionMetrics, AutoCloseable {
         pending = acquire(families.pendingRequests, labels);
         loadDuration = acquire(families.loadDuration, labels);
         firstResponse = families.firstResponse == null ? null : acquireHistogram(families.firstResponse, labels);
+        summaries = families.summaries == null ? null : families.summaries.open(model, version);
     }
 
     /**
@@ -65,6 +68,9 @@ public final class ModelMetrics implements VersionMetrics, AutoCloseable {
         addMicros(computeInputDuration, computeInputNanos);
         addMicros(computeInferDuration, computeInferNanos);
         addMicros(computeOutputDuration, computeOutputNanos);
+        if (summaries != null) {
+            summaries.observe(requestNanos, queueNanos, computeInputNanos, computeInferNanos, computeOutputNanos);
+        }
     }
 
     /** One failed request: +1 nv_inference_request_failure{reason}; its time goes to the request duration. */
@@ -128,6 +134,9 @@ public final class ModelMetrics implements VersionMetrics, AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             for (Acquired each : acquired) {
                 each.family().release(each.series());
+            }
+            if (summaries != null) {
+                summaries.close();
             }
         }
     }

@@ -18,4 +18,12 @@ final class TritonFamilySamples extends Collector.MetricFamilySamples {
         this.kind = kind;
         this.order = order;
     }
+
+    /** A family of a kind pb_utils has no code for (Triton's summaries), in this registration order. */
+    TritonFamilySamples(String name, Collector.Type type, String help, List<Sample> samples, long order) {
+        super(name, type, help, samples);
+        this.exposedName = name;
+        this.kind = null;
+        this.order = order;
+    }
 }

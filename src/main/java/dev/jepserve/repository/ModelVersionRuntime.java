@@ -5,6 +5,8 @@ import dev.jepserve.config.proto.ModelOutput;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.ModelStatistics;
 import dev.jepserve.inference.RequestHandle;
+import dev.jepserve.inference.RequestTrace;
+import dev.jepserve.inference.TraceActivity;
 import dev.jepserve.inference.RequestValidator;
 import dev.jepserve.inference.ResponseSink;
 import dev.jepserve.inference.Scheduler;
@@ -113,6 +115,26 @@ public final class ModelVersionRuntime implements ServedModel {
         // An empty output list means every output of the config (what the model sees as requested).
         InferenceRequest scheduled = request.requestedOutputs().isEmpty() ? withAllOutputs(request) : request;
         return scheduler.submit(scheduled, batchSize, sink);
+    }
+
+    @Override
+    public RequestHandle infer(InferenceRequest request, ResponseSink sink, RequestTrace trace) {
+        if (trace == null) {
+            return infer(request, sink);
+        }
+        trace.record(TraceActivity.REQUEST_START, System.nanoTime());
+        int batchSize;
+        try {
+            RequestValidator.validate(request, config);
+            batchSize = RequestValidator.batchSize(request, config);
+        } catch (TritonException e) {
+            trace.record(TraceActivity.REQUEST_END, System.nanoTime());
+            sink.fail(e, true);
+            return RequestHandle.NONE;
+        }
+        InferenceRequest scheduled = request.requestedOutputs().isEmpty() ? withAllOutputs(request) : request;
+        trace.accepted(scheduled);
+        return scheduler.submit(scheduled, batchSize, sink, trace);
     }
 
     private InferenceRequest withAllOutputs(InferenceRequest request) {

@@ -20,7 +20,7 @@ public final class RepositoryInferenceService implements InferenceService {
     /** Only what this server implements; perf_analyzer and clients decide by this list. */
     private static final List<String> EXTENSIONS = List.of("classification", "model_repository",
             "model_repository(unload_dependents)", "model_configuration", "binary_tensor_data", "parameters",
-            "statistics", "logging");
+            "statistics", "trace", "logging");
     /** Triton's limit for a model's own is_ready(): slower means not ready. */
     static final long USER_READY_TIMEOUT_MILLIS = 5000;
 

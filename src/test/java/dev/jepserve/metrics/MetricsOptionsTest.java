@@ -40,10 +40,21 @@ class MetricsOptionsTest {
     }
 
     @Test
-    void summariesAreAcceptedAndChangeNothing() {
-        // Not implemented: the command line warns; the settings must not stop the server.
-        assertThat(MetricsOptions.defaults().withConfig(List.of("summary_latencies=true")))
-                .isEqualTo(MetricsOptions.defaults());
+    void summariesQuantilesAndJvmMetricsAreRead() {
+        MetricsOptions defaults = MetricsOptions.defaults();
+        assertThat(defaults.summaryLatencies()).isFalse();
+        assertThat(defaults.summaryQuantiles()).extracting(MetricsOptions.Quantile::quantile)
+                .containsExactly(0.5, 0.9, 0.95, 0.99, 0.999);
+
+        MetricsOptions options = defaults.withConfig(List.of("summary_latencies=true",
+                "summary_quantiles=0.25:0.01,0.75:0.02", "jvm_metrics=on"));
+        assertThat(options.summaryLatencies()).isTrue();
+        assertThat(options.summaryQuantiles()).containsExactly(new MetricsOptions.Quantile(0.25, 0.01),
+                new MetricsOptions.Quantile(0.75, 0.02));
+        assertThat(options.jvmMetrics()).isTrue();
+        assertThatThrownBy(() -> defaults.withConfig("summary_quantiles=0.5")).hasMessageContaining("<quantile>:<error>");
+        assertThatThrownBy(() -> defaults.withConfig("summary_quantiles=1.5:0.1")).hasMessageContaining("between 0 and 1");
+        assertThatThrownBy(() -> defaults.withConfig("summary_quantiles=a:b")).hasMessageContaining("numbers");
     }
 
     @Test

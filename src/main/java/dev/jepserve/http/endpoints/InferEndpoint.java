@@ -11,7 +11,11 @@ import dev.jepserve.http.transport.HttpReplies;
 import dev.jepserve.inference.InferenceRequest;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.RequestTrace;
 import dev.jepserve.inference.ServedModel;
+import dev.jepserve.inference.SingleResponseFuture;
+import dev.jepserve.inference.TraceActivity;
+import dev.jepserve.inference.Tracer;
 import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
 import io.netty.buffer.ByteBuf;
@@ -38,15 +42,23 @@ public final class InferEndpoint implements Endpoint {
     private final InferRequestDecoder decoder;
     private final InferResponseEncoder encoder = new InferResponseEncoder();
     private final int maxInputSize;
+    private final Tracer tracer;
 
     public InferEndpoint(InferenceService service, int maxInputSize) {
+        this(service, maxInputSize, Tracer.OFF);
+    }
+
+    /** @param tracer decides which requests are traced (asked once per decoded request) */
+    public InferEndpoint(InferenceService service, int maxInputSize, Tracer tracer) {
         this.service = service;
         this.decoder = new InferRequestDecoder(maxInputSize);
         this.maxInputSize = maxInputSize;
+        this.tracer = tracer;
     }
 
     @Override
     public CompletionStage<FullHttpResponse> handle(EndpointRequest request) {
+        long received = System.nanoTime();
         String name = request.param("model");
         String version = request.param("version");
         ServedModel model = service.model(name, version);
@@ -76,11 +88,34 @@ public final class InferEndpoint implements Endpoint {
         decoding.whenComplete((decoded, failure) -> content.release());
 
         boolean batching = model.config().getMaxBatchSize() > 0;
-        return decoding.thenCompose(decoded -> infer(model, decoded.request(), request).thenCompose(response -> {
-            long encodeWork = InferResponseEncoder.workEstimate(response, decoded.encoding(), responseCoding);
-            return request.offload().run(encodeWork, request.eventLoop(), () ->
-                    encoder.encode(response, decoded.encoding(), batching, responseCoding, request.alloc()));
-        }));
+        return decoding.thenCompose(decoded -> {
+            RequestTrace trace = tracer.sample(model.name(), model.version(), "HTTP");
+            if (trace != null) {
+                trace.record(TraceActivity.HTTP_RECV_START, received);
+                trace.record(TraceActivity.HTTP_RECV_END, System.nanoTime());
+            }
+            CompletableFuture<FullHttpResponse> reply = infer(model, decoded.request(), request, trace)
+                    .thenCompose(response -> {
+                        long encodeWork = InferResponseEncoder.workEstimate(response, decoded.encoding(),
+                                responseCoding);
+                        return request.offload().run(encodeWork, request.eventLoop(), () -> {
+                            if (trace != null) {
+                                trace.record(TraceActivity.HTTP_SEND_START, System.nanoTime());
+                            }
+                            FullHttpResponse encoded = encoder.encode(response, decoded.encoding(), batching,
+                                    responseCoding, request.alloc());
+                            if (trace != null) {
+                                // The reply is encoded; the socket write follows on the event loop.
+                                trace.record(TraceActivity.HTTP_SEND_END, System.nanoTime());
+                            }
+                            return encoded;
+                        });
+                    });
+            if (trace != null) {
+                reply.whenComplete((sent, failure) -> trace.finish());
+            }
+            return reply;
+        });
     }
 
     private DecodedInferRequest decode(ContentCoding coding, ByteBuf content, EndpointRequest request,
@@ -95,10 +130,11 @@ public final class InferEndpoint implements Endpoint {
 
     /** Submits the request; a client that disconnects cancels it (the model sees is_cancelled()). */
     private static CompletableFuture<InferenceResponse> infer(ServedModel model, InferenceRequest inferenceRequest,
-                                                              EndpointRequest request) {
+                                                              EndpointRequest request, RequestTrace trace) {
         CompletableFuture<InferenceResponse> inference;
         try {
-            inference = model.infer(inferenceRequest);
+            inference = trace == null ? model.infer(inferenceRequest)
+                    : SingleResponseFuture.submit(model, inferenceRequest, trace);
         } catch (RuntimeException failure) {
             return CompletableFuture.failedFuture(failure);
         }

@@ -96,11 +96,11 @@ class RequestResponses:
             return
         outputs = []
         buffers = []
+        # Every output goes to the server, which checks them against the config and drops unrequested ones.
         for tensor in response.output_tensors():
-            if tensor.name() in self.requested:
-                outputs.append(OutputMessage(tensor.name(), tensor.triton_dtype(), tensor.shape()))
-                data = tensor._wire_bytes()
-                buffers.append(data if isinstance(data, bytes) else bytes(data))
+            outputs.append(OutputMessage(tensor.name(), tensor.triton_dtype(), tensor.shape()))
+            data = tensor._wire_bytes()
+            buffers.append(data if isinstance(data, bytes) else bytes(data))
         self._deliver(ResponseMessage(self.handle, final, False, outputs, response.parameters(), None), buffers)
 
     def _deliver(self, message, buffers):

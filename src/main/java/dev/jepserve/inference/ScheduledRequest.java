@@ -25,6 +25,7 @@ public final class ScheduledRequest {
     private final ResponseSink sink;
     private final InferenceObserver observer;
     private final Consumer<ScheduledRequest> onFinished;
+    private final OutputContract contract;
     private volatile boolean timedOut;
     private volatile boolean abandoned;
 
@@ -47,6 +48,15 @@ public final class ScheduledRequest {
     ScheduledRequest(InferenceRequest request, int batchSize, long enqueuedNanos, long deadlineNanos,
                      boolean rejectAtDeadline, ResponseSink sink, InferenceObserver observer,
                      Consumer<ScheduledRequest> onFinished) {
+        this(request, batchSize, enqueuedNanos, deadlineNanos, rejectAtDeadline, sink, observer, onFinished,
+                OutputContract.NONE);
+    }
+
+    /** @param contract what each response must hold; a response that breaks it fails the request instead */
+    ScheduledRequest(InferenceRequest request, int batchSize, long enqueuedNanos, long deadlineNanos,
+                     boolean rejectAtDeadline, ResponseSink sink, InferenceObserver observer,
+                     Consumer<ScheduledRequest> onFinished, OutputContract contract) {
+        this.contract = contract;
         this.request = request;
         this.batchSize = batchSize;
         this.enqueuedNanos = enqueuedNanos;
@@ -105,6 +115,13 @@ public final class ScheduledRequest {
      * @return false when the request already had its final answer (nothing is sent)
      */
     public boolean send(InferenceResponse response, boolean isFinal) {
+        if (response != null) {
+            try {
+                response = contract.check(request, response);
+            } catch (TritonException broken) {
+                return fail(broken, isFinal);
+            }
+        }
         if (!record(response == null ? ResponseKind.EMPTY : ResponseKind.SUCCESS, isFinal)) {
             return false;
         }

@@ -79,7 +79,8 @@ public final class InferRequestDecoder {
                 parameters.custom(),
                 materialize(inputs, body),
                 List.copyOf(outputs.keySet()));
-        return new DecodedInferRequest(request, new OutputEncoding(outputs, parameters.binaryDataOutput()));
+        return new DecodedInferRequest(request, new OutputEncoding(outputs, parameters.binaryDataOutput(),
+                headerLength != null));
     }
 
     /** The JSON header's length: the header's value when present (0..body), else the whole body. */

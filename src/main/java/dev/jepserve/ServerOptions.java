@@ -1,5 +1,6 @@
 package dev.jepserve;
 
+import dev.jepserve.http.transport.ConnectionLimits;
 import dev.jepserve.logging.LogOptions;
 
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ import java.util.List;
  * @param rateLimit          --rate-limit: {@code off} or {@code execution_count}
  * @param rateLimitResources --rate-limit-resource entries ({@code <name>:<count>[:<device>]})
  * @param benchFloorModel    --bench-floor-model: also serve the Java-only benchmark floor model
+ * @param httpLimits         --http-max-connections and the --http-*-timeout-secs flags
  */
 public record ServerOptions(
         List<Path> modelRepositories,
@@ -73,7 +75,8 @@ public record ServerOptions(
         List<String> traceConfig,
         String rateLimit,
         List<String> rateLimitResources,
-        boolean benchFloorModel) {
+        boolean benchFloorModel,
+        ConnectionLimits httpLimits) {
 
     public ServerOptions {
         modelRepositories = List.copyOf(modelRepositories);

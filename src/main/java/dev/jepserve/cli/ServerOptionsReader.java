@@ -1,5 +1,7 @@
 package dev.jepserve.cli;
 
+import dev.jepserve.http.transport.ConnectionLimits;
+
 import dev.jepserve.BackendConfig;
 import dev.jepserve.GrpcOptions;
 import dev.jepserve.ModelControlMode;
@@ -64,9 +66,16 @@ public final class ServerOptionsReader {
                 flags.texts("--trace-config"),
                 flags.text("--rate-limit"),
                 flags.texts("--rate-limit-resource"),
-                flags.bool("--bench-floor-model"));
+                flags.bool("--bench-floor-model"),
+                httpLimits(flags));
         PortCollisions.check(options);
         return options;
+    }
+
+    private static ConnectionLimits httpLimits(ParsedFlags flags) {
+        return checked(() -> new ConnectionLimits(flags.integer("--http-max-connections"),
+                flags.integer("--http-idle-timeout-secs") * 1000L, flags.integer("--http-header-timeout-secs") * 1000L,
+                flags.integer("--http-body-timeout-secs") * 1000L));
     }
 
     private static LogOptions log(ParsedFlags flags) {

@@ -2,6 +2,7 @@ package dev.jepserve.grpc;
 
 import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.inference.UnexpectedFailures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -44,8 +45,7 @@ public final class GrpcStatuses {
         if (cause instanceof StatusRuntimeException grpc) {
             return grpc.getStatus();
         }
-        String message = cause.getMessage();
-        return Status.INTERNAL.withDescription(message != null ? message : "internal error");
+        return Status.INTERNAL.withDescription(UnexpectedFailures.clientText(cause));
     }
 
     public static StatusRuntimeException exception(Throwable failure) {
@@ -58,8 +58,7 @@ public final class GrpcStatuses {
         if (cause instanceof TritonException triton) {
             return triton;
         }
-        String message = cause.getMessage();
-        return TritonException.internal(message != null ? message : "internal error");
+        return TritonException.internal(UnexpectedFailures.clientText(cause));
     }
 
     private static Throwable unwrap(Throwable failure) {

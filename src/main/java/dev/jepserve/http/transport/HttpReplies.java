@@ -2,6 +2,7 @@ package dev.jepserve.http.transport;
 
 import dev.jepserve.http.codec.JsonSupport;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.inference.UnexpectedFailures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -52,8 +53,7 @@ public final class HttpReplies {
         if (cause instanceof TritonException triton) {
             return error(triton.code().httpStatus(), String.valueOf(triton.getMessage()));
         }
-        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        return error(500, message);
+        return error(500, UnexpectedFailures.clientText(cause));
     }
 
     public static FullHttpResponse notFound() {

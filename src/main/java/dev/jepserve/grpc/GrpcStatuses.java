@@ -6,6 +6,7 @@ import dev.jepserve.inference.UnexpectedFailures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -45,6 +46,9 @@ public final class GrpcStatuses {
         if (cause instanceof StatusRuntimeException grpc) {
             return grpc.getStatus();
         }
+        if (cause instanceof CancellationException) { // the call was cancelled: nobody reads the answer
+            return Status.CANCELLED.withDescription("request cancelled");
+        }
         return Status.INTERNAL.withDescription(UnexpectedFailures.clientText(cause));
     }
 
@@ -57,6 +61,9 @@ public final class GrpcStatuses {
         Throwable cause = unwrap(failure);
         if (cause instanceof TritonException triton) {
             return triton;
+        }
+        if (cause instanceof CancellationException) {
+            return new TritonException(TritonCode.CANCELLED, "request cancelled");
         }
         return TritonException.internal(UnexpectedFailures.clientText(cause));
     }

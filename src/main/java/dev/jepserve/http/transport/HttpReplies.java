@@ -1,6 +1,7 @@
 package dev.jepserve.http.transport;
 
 import dev.jepserve.http.codec.JsonSupport;
+import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
 import dev.jepserve.inference.UnexpectedFailures;
 import io.netty.buffer.ByteBuf;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -52,6 +54,9 @@ public final class HttpReplies {
         Throwable cause = unwrap(failure);
         if (cause instanceof TritonException triton) {
             return error(triton.code().httpStatus(), String.valueOf(triton.getMessage()));
+        }
+        if (cause instanceof CancellationException) {
+            return error(TritonCode.CANCELLED.httpStatus(), "request cancelled");
         }
         return error(500, UnexpectedFailures.clientText(cause));
     }

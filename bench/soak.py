@@ -187,9 +187,12 @@ def main():
     repository = Path(tempfile.mkdtemp(prefix="jepserve-soak-"))
     for model in MODELS:
         shutil.copytree(model, repository / model.name, ignore=shutil.ignore_patterns("__pycache__"))
+    # A copy of the jar: rebuilding target/ while the soak runs must not change the classes under the server.
+    jar = repository / "jepserve.jar"
+    shutil.copyfile(JAR, jar)
     port = free_port()
     log_path = repository / "server.log"
-    command = ["java", "-jar", str(JAR), "--python", str(VENV), "--model-repository", str(repository),
+    command = ["java", "-jar", str(jar), "--python", str(VENV), "--model-repository", str(repository),
                "--http-address", "127.0.0.1", "--http-port", str(port), "--grpc-port", str(free_port()),
                "--metrics-port", str(free_port()), "--strict-readiness", "false"] + args.server_arg
     with open(log_path, "wb") as log:

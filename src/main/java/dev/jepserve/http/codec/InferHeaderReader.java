@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import dev.jepserve.inference.TritonException;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -45,6 +46,8 @@ final class InferHeaderReader {
             return root;
         } catch (JsonProcessingException e) {
             throw malformed(e, 0);
+        } catch (CharConversionException notUtf8) {
+            throw JsonSyntaxErrors.notUtf8();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

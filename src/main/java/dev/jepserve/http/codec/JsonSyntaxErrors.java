@@ -25,6 +25,14 @@ final class JsonSyntaxErrors {
         return TritonException.internal(MALFORMED + reason + " at " + offset);
     }
 
+    /**
+     * A body Jackson took for UTF-16 or UTF-32 (zero bytes at its start) and could not decode: JSON here is
+     * UTF-8, as for Triton, whose parser refuses such a body as an invalid value.
+     */
+    static TritonException notUtf8() {
+        return malformed("Invalid value.", 0);
+    }
+
     /** rapidjson's text for the error Jackson describes with {@code message}. */
     static String reason(String message) {
         String m = message == null ? "" : message;

@@ -8,6 +8,7 @@ import dev.jepserve.inference.TritonException;
 import dev.jepserve.logging.LogFormat;
 import dev.jepserve.logging.LogSettingsChange;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -67,6 +68,8 @@ public final class LogSettingsDecoder {
             return json.readTree(body);
         } catch (JsonProcessingException e) {
             throw JsonSyntaxErrors.malformed(e, 0);
+        } catch (CharConversionException notUtf8) {
+            throw JsonSyntaxErrors.notUtf8();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -581,6 +581,14 @@ class InferRequestDecoderTest {
     }
 
     @Test
+    void aBodyWithZeroBytesAtItsStartIsMalformedJsonNotAnEncodingFailure() {
+        // Found by InferRequestFuzzTest: Jackson took such a body for UTF-32 and failed with an IOException.
+        byte[] body = {'{', 0, 0, 0, (byte) 0x8c, 'n', 'p', 'u', 't', 's'};
+        assertFailure(() -> decoder.decode(TARGET, Unpooled.wrappedBuffer(body), null), TritonCode.INTERNAL,
+                "failed to parse the request JSON buffer: Invalid value. at 0");
+    }
+
+    @Test
     void syntaxErrorsNameNoParserInternals() {
         for (String body : List.of("{\"inputs\":[}", "{\"inputs\" []}", "{inputs:[]}", "{\"inputs\":[]",
                 "{\"id\":\"a\\q\"}", "{\"id\":tru}", "[1 2]", "{\"a\":1]")) {

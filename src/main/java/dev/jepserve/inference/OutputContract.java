@@ -14,7 +14,7 @@ import java.util.Set;
  * What a model's responses must hold, from config.pbtxt: each output is configured, appears once, has the
  * configured datatype and a shape that matches the configured dims (-1 matches any size; with max_batch_size
  * above 0 the first dimension is the batch and any size), its bytes fit its shape, and every output the
- * request asked for is there. A response that breaks one of these fails its request with an error instead of
+ * client named is there (a client that named none gets what the model returned). A response that breaks one of these fails its request with an error instead of
  * reaching the client wrong; outputs the request did not ask for are dropped after the checks.
  *
  * <p>Triton checks only the name (its core's "unexpected inference output" text, INVALID_ARG); the other
@@ -92,7 +92,10 @@ public final class OutputContract {
                 kept.add(tensor);
             }
         }
-        for (String name : requested) {
+        // When the client named no outputs the server asks for all of them: a model may then leave some out
+        // (an output that goes with an optional input), so only outputs a client named must be there.
+        boolean named = !requested.equals(List.copyOf(outputs.keySet()));
+        for (String name : named ? requested : List.<String>of()) {
             if (!seen.contains(name)) {
                 throw TritonException.internal("model '" + modelName + "' returned no output '" + name
                         + "', which the request asked for");

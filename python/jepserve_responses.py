@@ -116,21 +116,21 @@ class RequestResponses:
         outputs = []
         buffers = []
         region = context.output_region
+        # Every output goes to the server, which checks them against the config and drops unrequested ones.
         for tensor in response.output_tensors():
-            if tensor.name() in self.requested:
-                outputs.append(OutputMessage(tensor.name(), tensor.triton_dtype(), tensor.shape()))
-                if region is not None:
-                    problem = _to_region(region, tensor, buffers)
-                    if problem is not None:
-                        for offset in buffers:
-                            if offset >= 0:
-                                region.freeOutput(offset)
-                        self._deliver(ResponseMessage(self.handle, final, False, [], "{}",
-                                                      ErrorMessage(int(_INTERNAL), problem)), [])
-                        return
-                    continue
-                data = tensor._wire_bytes()
-                buffers.append(data if isinstance(data, bytes) else bytes(data))
+            outputs.append(OutputMessage(tensor.name(), tensor.triton_dtype(), tensor.shape()))
+            if region is not None:
+                problem = _to_region(region, tensor, buffers)
+                if problem is not None:
+                    for offset in buffers:
+                        if offset >= 0:
+                            region.freeOutput(offset)
+                    self._deliver(ResponseMessage(self.handle, final, False, [], "{}",
+                                                  ErrorMessage(int(_INTERNAL), problem)), [])
+                    return
+                continue
+            data = tensor._wire_bytes()
+            buffers.append(data if isinstance(data, bytes) else bytes(data))
         self._deliver(ResponseMessage(self.handle, final, False, outputs, response.parameters(), None), buffers)
 
     def _deliver(self, message, buffers):

@@ -96,7 +96,8 @@ def load_module(module_key, model_file, version_dir, model_dir, model_name, mode
     finally:
         context.set_current_instance(previous)
     if not hasattr(module, _MODEL_CLASS):
-        raise ModelError("Python model file '%s' does not define class '%s'" % (model_file, _MODEL_CLASS))
+        raise ModelError("Python model file '%s' does not define class '%s'"
+                         % (_shown_path(model_file, os.path.dirname(os.path.abspath(version_dir))), _MODEL_CLASS))
     _modules[module_key] = module
     _module_contexts[module_key] = module_context
 
@@ -364,9 +365,29 @@ def _describe_current_exception():
         return str(exc)
     name = exc_type.__name__ if exc_type is not None else "Exception"
     lines = ["%s: %s" % (name, exc), "", "At:"]
+    model_dir = _current_model_dir()
     for frame in reversed(_model_frames(tb)):
-        lines.append("  %s(%d): %s" % (frame.filename, frame.lineno, frame.name))
+        lines.append("  %s(%d): %s" % (_shown_path(frame.filename, model_dir), frame.lineno, frame.name))
     return "\n".join(lines) + "\n"
+
+
+def _current_model_dir():
+    current = context.current_instance()
+    version_dir = getattr(current, "version_dir", "") if current is not None else ""
+    return os.path.dirname(os.path.abspath(version_dir)) if version_dir else ""
+
+
+def _shown_path(filename, model_dir):
+    """A frame's file as errors show it: relative to the model's directory, so no server path reaches a
+    client; files elsewhere (libraries) by their path below the Python installation or their base name."""
+    path = os.path.abspath(filename) if not filename.startswith("<") else filename
+    if model_dir and path.startswith(model_dir + os.sep):
+        return os.path.relpath(path, model_dir)
+    for root in sorted({p for p in sys.path if p and os.path.isabs(p)} | {sys.prefix, sys.base_prefix},
+                       key=len, reverse=True):
+        if path.startswith(root.rstrip(os.sep) + os.sep):
+            return "<python>/" + os.path.relpath(path, root)
+    return os.path.basename(path) if not filename.startswith("<") else filename
 
 
 def _model_frames(tb):

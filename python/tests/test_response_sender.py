@@ -63,10 +63,10 @@ def test_decoupled_sender_streams_responses_then_a_flag_only_final(server):
     assert np.frombuffer(server.sent[1][1][0], dtype=np.float32).tolist() == [2.0]
 
 
-def test_outputs_not_requested_are_pruned(server):
+def test_every_output_goes_to_the_server_which_checks_and_prunes(server):
     sender(decoupled=True).send(response(EXTRA=True), flags=FINAL)
     message, buffers = server.sent[0]
-    assert [o["name"] for o in message["outputs"]] == ["OUT"] and len(buffers) == 1
+    assert [o["name"] for o in message["outputs"]] == ["OUT", "EXTRA"] and len(buffers) == 2
 
 
 def test_error_response_crosses_as_an_error_message(server):

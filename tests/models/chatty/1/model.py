@@ -17,7 +17,8 @@ class TritonPythonModel:
             pb_utils.Logger.log_error("error line for " + tag)
             pb_utils.Logger.log_verbose("verbose line for " + tag)
             pb_utils.Logger.log("explicit level line for " + tag, pb_utils.Logger.WARNING)
-            responses.append(pb_utils.InferenceResponse([pb_utils.get_input_tensor_by_name(request, "TAG")]))
+            echo = pb_utils.get_input_tensor_by_name(request, "TAG").as_numpy()
+            responses.append(pb_utils.InferenceResponse([pb_utils.Tensor("ECHO", echo)]))
         return responses
 
     def finalize(self):

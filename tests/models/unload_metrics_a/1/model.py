@@ -11,4 +11,4 @@ class TritonPythonModel:
 
     def execute(self, requests):
         self.requests.increment(len(requests))
-        return [pb_utils.InferenceResponse([pb_utils.get_input_tensor_by_name(r, "X")]) for r in requests]
+        return [pb_utils.InferenceResponse([pb_utils.Tensor("Y", pb_utils.get_input_tensor_by_name(r, "X").as_numpy())]) for r in requests]

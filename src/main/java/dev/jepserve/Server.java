@@ -211,7 +211,8 @@ public final class Server implements AutoCloseable {
             }
             if (options.allowHttp()) {
                 HttpServer http = HttpServer.forInference(service, logs, traces, new HttpServerOptions(options.httpAddress(),
-                        options.httpPort(), options.httpThreads(), options.httpMaxInputSize()));
+                        options.httpPort(), options.httpThreads(), options.httpMaxInputSize())
+                        .withLimits(options.httpLimits()));
                 InetSocketAddress bound = http.start();
                 shutdown.onStop("HTTP endpoint", http::stop);
                 LOG.info("Started HTTPService at {}:{}", options.httpAddress(), bound.getPort());
@@ -234,7 +235,8 @@ public final class Server implements AutoCloseable {
             return;
         }
         HttpServer metricsHttp = HttpServer.forMetrics(this::scrape, new HttpServerOptions(
-                options.metricsAddress(), options.metricsPort(), 1, HttpServerOptions.DEFAULT_MAX_INPUT_SIZE));
+                options.metricsAddress(), options.metricsPort(), 1, HttpServerOptions.DEFAULT_MAX_INPUT_SIZE)
+                .withLimits(options.httpLimits()));
         try {
             InetSocketAddress bound = metricsHttp.start();
             shutdown.onStop("metrics endpoint", remaining -> metricsHttp.stop(1000));

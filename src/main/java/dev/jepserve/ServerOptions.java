@@ -1,5 +1,6 @@
 package dev.jepserve;
 
+import dev.jepserve.http.transport.ConnectionLimits;
 import dev.jepserve.logging.LogOptions;
 
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ import java.util.List;
  * @param benchFloorModel    --bench-floor-model: also serve the Java-only benchmark floor model
  * @param pinnedMemoryPoolBytes --pinned-memory-pool-byte-size: nothing is allocated, nv_pinned_memory_pool_total_bytes
  *                           reports it
+ * @param httpLimits         --http-max-connections and the --http-*-timeout-secs flags
  */
 public record ServerOptions(
         List<Path> modelRepositories,
@@ -76,7 +78,8 @@ public record ServerOptions(
         String rateLimit,
         List<String> rateLimitResources,
         boolean benchFloorModel,
-        long pinnedMemoryPoolBytes) {
+        long pinnedMemoryPoolBytes,
+        ConnectionLimits httpLimits) {
 
     public ServerOptions {
         modelRepositories = List.copyOf(modelRepositories);

@@ -1,5 +1,7 @@
 package dev.jepserve.cli;
 
+import dev.jepserve.http.transport.ConnectionLimits;
+
 import dev.jepserve.BackendConfig;
 import dev.jepserve.GrpcOptions;
 import dev.jepserve.ModelControlMode;
@@ -68,7 +70,8 @@ public final class ServerOptionsReader {
                 flags.text("--rate-limit"),
                 flags.texts("--rate-limit-resource"),
                 flags.bool("--bench-floor-model"),
-                flags.longValue("--pinned-memory-pool-byte-size"));
+                flags.longValue("--pinned-memory-pool-byte-size"),
+                httpLimits(flags));
         PortCollisions.check(options);
         return options;
     }
@@ -96,6 +99,12 @@ public final class ServerOptionsReader {
         }
         entries.addAll(flags.texts("--trace-config"));
         return entries;
+    }
+
+    private static ConnectionLimits httpLimits(ParsedFlags flags) {
+        return checked(() -> new ConnectionLimits(flags.integer("--http-max-connections"),
+                flags.integer("--http-idle-timeout-secs") * 1000L, flags.integer("--http-header-timeout-secs") * 1000L,
+                flags.integer("--http-body-timeout-secs") * 1000L));
     }
 
     private static LogOptions log(ParsedFlags flags) {

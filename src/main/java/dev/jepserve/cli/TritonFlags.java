@@ -214,7 +214,19 @@ public final class TritonFlags {
                     .choices("process", "inprocess").jepserveOnly(),
             implemented("--bench-floor-model", NONE, null,
                     "also serve jepserve_floor, add/sub computed in Java: the benchmark floor")
-                    .defaultText("off").jepserveOnly());
+                    .defaultText("off").jepserveOnly(),
+            implemented("--http-max-connections", INT, "1024",
+                    "open HTTP connections at most (each port); a connection beyond it is closed at once")
+                    .jepserveOnly(),
+            implemented("--http-idle-timeout-secs", INT, "300",
+                    "close an HTTP connection with no request in progress after this long; 0 never")
+                    .jepserveOnly(),
+            implemented("--http-header-timeout-secs", INT, "30",
+                    "close an HTTP connection whose request headers are not complete this long after its first "
+                            + "byte; 0 never").jepserveOnly(),
+            implemented("--http-body-timeout-secs", INT, "300",
+                    "close an HTTP connection whose request body is not complete this long after its headers; "
+                            + "0 never").jepserveOnly());
 
     private TritonFlags() {
     }

@@ -2,9 +2,11 @@ package dev.jepserve.grpc;
 
 import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.inference.UnexpectedFailures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -44,8 +46,10 @@ public final class GrpcStatuses {
         if (cause instanceof StatusRuntimeException grpc) {
             return grpc.getStatus();
         }
-        String message = cause.getMessage();
-        return Status.INTERNAL.withDescription(message != null ? message : "internal error");
+        if (cause instanceof CancellationException) { // the call was cancelled: nobody reads the answer
+            return Status.CANCELLED.withDescription("request cancelled");
+        }
+        return Status.INTERNAL.withDescription(UnexpectedFailures.clientText(cause));
     }
 
     public static StatusRuntimeException exception(Throwable failure) {
@@ -58,8 +62,10 @@ public final class GrpcStatuses {
         if (cause instanceof TritonException triton) {
             return triton;
         }
-        String message = cause.getMessage();
-        return TritonException.internal(message != null ? message : "internal error");
+        if (cause instanceof CancellationException) {
+            return new TritonException(TritonCode.CANCELLED, "request cancelled");
+        }
+        return TritonException.internal(UnexpectedFailures.clientText(cause));
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -37,7 +37,7 @@ final class TypedContents {
         if (contents.getIntContentsCount() > 0) {
             DataType carried = declared == DataType.INT8 || declared == DataType.INT16 ? declared : DataType.INT32;
             data = check(data, input, model, carried, declared);
-            data = narrowInts(contents.getIntContentsList(), carried);
+            data = narrowInts(contents.getIntContentsList(), carried, false, input, model);
         }
         if (contents.getInt64ContentsCount() > 0) {
             data = check(data, input, model, DataType.INT64, declared);
@@ -49,7 +49,7 @@ final class TypedContents {
         if (contents.getUintContentsCount() > 0) {
             DataType carried = declared == DataType.UINT8 || declared == DataType.UINT16 ? declared : DataType.UINT32;
             data = check(data, input, model, carried, declared);
-            data = narrowInts(contents.getUintContentsList(), carried);
+            data = narrowInts(contents.getUintContentsList(), carried, true, input, model);
         }
         if (contents.getUint64ContentsCount() > 0) {
             data = check(data, input, model, DataType.UINT64, declared);
@@ -102,10 +102,22 @@ final class TypedContents {
         return earlier;
     }
 
-    /** 32-bit values kept to the low 1, 2 or 4 bytes of each, as Triton does. */
-    private static ByteBuffer narrowInts(List<Integer> values, DataType type) {
+    /**
+     * 32-bit values stored in 1, 2 or 4 bytes each. Triton keeps the low bytes of a value that does not fit,
+     * which changes it silently; such a value is refused here.
+     */
+    private static ByteBuffer narrowInts(List<Integer> values, DataType type, boolean unsigned, String input,
+                                         String model) {
         ByteBuffer data = allocate((long) type.byteSize() * values.size());
+        int bits = type.byteSize() * 8;
         for (int value : values) {
+            if (bits < 32 && (unsigned ? Integer.compareUnsigned(value, (1 << bits) - 1) > 0
+                    : value < -(1 << (bits - 1)) || value >= 1 << (bits - 1))) {
+                throw TritonException.invalidArg("unexpected value "
+                        + (unsigned ? Integer.toUnsignedString(value) : Integer.toString(value)) + " in "
+                        + (unsigned ? "uint_contents" : "int_contents") + " of input tensor '" + input
+                        + "' for model '" + model + "': out of range for " + type.protocolName());
+            }
             switch (type.byteSize()) {
                 case 1 -> data.put((byte) value);
                 case 2 -> data.putShort((short) value);

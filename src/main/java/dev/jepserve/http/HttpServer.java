@@ -1,5 +1,6 @@
 package dev.jepserve.http;
 
+import dev.jepserve.http.transport.AcceptErrors;
 import dev.jepserve.http.transport.ActiveRequests;
 import dev.jepserve.http.transport.HttpServerInitializer;
 import dev.jepserve.http.transport.OffloadExecutor;
@@ -93,12 +94,14 @@ public final class HttpServer implements AutoCloseable {
         offload = new OffloadExecutor("jepserve-" + name + "-offload", options.offloadThreads(),
                 OFFLOAD_QUEUE_CAPACITY, options.inlineLimit());
         HttpServerInitializer initializer =
-                new HttpServerInitializer(router, options.maxInputSize(), active, connections, offload);
+                new HttpServerInitializer(router, options.maxInputSize(), active, connections, offload,
+                        options.limits());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptErrors(name))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(initializer);

@@ -1,5 +1,7 @@
 package dev.jepserve.http;
 
+import dev.jepserve.http.transport.ConnectionLimits;
+
 /**
  * Where and how one HTTP server listens.
  *
@@ -9,9 +11,10 @@ package dev.jepserve.http;
  * @param maxInputSize     the largest request body accepted, compressed or not (--http-max-input-size)
  * @param offloadThreads   threads that decode and encode large bodies and (de)compress, off the event loops
  * @param inlineLimit      bodies (and estimated responses) below this many bytes are handled on the event loop
+ * @param limits           the connection cap and the idle, header and body timeouts
  */
 public record HttpServerOptions(String address, int port, int eventLoopThreads, int maxInputSize,
-                                int offloadThreads, long inlineLimit) {
+                                int offloadThreads, long inlineLimit, ConnectionLimits limits) {
     /** Triton's default for --http-max-input-size: 64 MiB. */
     public static final int DEFAULT_MAX_INPUT_SIZE = 64 * 1024 * 1024;
     /**
@@ -40,6 +43,20 @@ public record HttpServerOptions(String address, int port, int eventLoopThreads, 
         if (inlineLimit < 0) {
             throw new IllegalArgumentException("inlineLimit must be >= 0, got " + inlineLimit);
         }
+        if (limits == null) {
+            limits = ConnectionLimits.DEFAULTS;
+        }
+    }
+
+    /** The default connection limits and timeouts. */
+    public HttpServerOptions(String address, int port, int eventLoopThreads, int maxInputSize, int offloadThreads,
+                             long inlineLimit) {
+        this(address, port, eventLoopThreads, maxInputSize, offloadThreads, inlineLimit, ConnectionLimits.DEFAULTS);
+    }
+
+    public HttpServerOptions withLimits(ConnectionLimits newLimits) {
+        return new HttpServerOptions(address, port, eventLoopThreads, maxInputSize, offloadThreads, inlineLimit,
+                newLimits);
     }
 
     /** The default offload pool (one thread per processor) and inline limit. */
@@ -54,22 +71,22 @@ public record HttpServerOptions(String address, int port, int eventLoopThreads, 
     }
 
     public HttpServerOptions withAddress(String newAddress) {
-        return new HttpServerOptions(newAddress, port, eventLoopThreads, maxInputSize, offloadThreads, inlineLimit);
+        return new HttpServerOptions(newAddress, port, eventLoopThreads, maxInputSize, offloadThreads, inlineLimit, limits);
     }
 
     public HttpServerOptions withPort(int newPort) {
-        return new HttpServerOptions(address, newPort, eventLoopThreads, maxInputSize, offloadThreads, inlineLimit);
+        return new HttpServerOptions(address, newPort, eventLoopThreads, maxInputSize, offloadThreads, inlineLimit, limits);
     }
 
     public HttpServerOptions withEventLoopThreads(int threads) {
-        return new HttpServerOptions(address, port, threads, maxInputSize, offloadThreads, inlineLimit);
+        return new HttpServerOptions(address, port, threads, maxInputSize, offloadThreads, inlineLimit, limits);
     }
 
     public HttpServerOptions withMaxInputSize(int bytes) {
-        return new HttpServerOptions(address, port, eventLoopThreads, bytes, offloadThreads, inlineLimit);
+        return new HttpServerOptions(address, port, eventLoopThreads, bytes, offloadThreads, inlineLimit, limits);
     }
 
     public HttpServerOptions withOffload(int threads, long inlineBytes) {
-        return new HttpServerOptions(address, port, eventLoopThreads, maxInputSize, threads, inlineBytes);
+        return new HttpServerOptions(address, port, eventLoopThreads, maxInputSize, threads, inlineBytes, limits);
     }
 }

@@ -36,11 +36,19 @@ public final class QueueScheduler implements Scheduler {
     private final BatchShapes shapes;
     private final InferenceObserver observer;
     private final ScheduledExecutorService timers;
+    private final OutputContract contract;
     private long nextWakeNanos = Long.MAX_VALUE;
     private boolean closed;
 
     public QueueScheduler(List<? extends ModelInstance> instances, BatchPolicy policy, InferenceObserver observer,
                           ScheduledExecutorService timers) {
+        this(instances, policy, observer, timers, OutputContract.NONE);
+    }
+
+    /** @param contract checks every response of the model against its config */
+    public QueueScheduler(List<? extends ModelInstance> instances, BatchPolicy policy, InferenceObserver observer,
+                          ScheduledExecutorService timers, OutputContract contract) {
+        this.contract = contract;
         if (instances.isEmpty()) {
             throw new IllegalArgumentException("a scheduler needs at least one model instance");
         }
@@ -99,7 +107,8 @@ public final class QueueScheduler implements Scheduler {
         boolean reject = queueTimeout > 0 && policy.rejectOnTimeout();
         long deadline = reject ? now + queueTimeout * 1000
                 : request.timeoutMicros() > 0 ? now + request.timeoutMicros() * 1000 : Long.MAX_VALUE;
-        return new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer, this::finished, trace);
+        return new ScheduledRequest(request, batchSize, now, deadline, reject, sink, observer, this::finished, trace,
+                contract);
     }
 
     /** A request got its final answer: it no longer counts for draining or deadlines. */

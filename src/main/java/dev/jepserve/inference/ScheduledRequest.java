@@ -27,6 +27,7 @@ public final class ScheduledRequest {
     private final Consumer<ScheduledRequest> onFinished;
     /** Null unless this request is sampled for tracing. */
     private final RequestTrace trace;
+    private final OutputContract contract;
     private volatile boolean timedOut;
     private volatile boolean abandoned;
     /** The model released it for another execution (TRITONSERVER_REQUEST_RELEASE_RESCHEDULE). */
@@ -51,11 +52,13 @@ public final class ScheduledRequest {
      * @param rejectAtDeadline at the deadline a queued request is rejected (a queue-policy timeout), not cancelled
      * @param onFinished    runs once, after the final answer was handed to the sink
      * @param trace         the request's trace when it is sampled, else null
+     * @param contract      what each response must hold; a response that breaks it fails the request instead
      */
     ScheduledRequest(InferenceRequest request, int batchSize, long enqueuedNanos, long deadlineNanos,
                      boolean rejectAtDeadline, ResponseSink sink, InferenceObserver observer,
-                     Consumer<ScheduledRequest> onFinished, RequestTrace trace) {
+                     Consumer<ScheduledRequest> onFinished, RequestTrace trace, OutputContract contract) {
         this.trace = trace;
+        this.contract = contract;
         this.request = request;
         this.batchSize = batchSize;
         this.enqueuedNanos = enqueuedNanos;
@@ -161,6 +164,13 @@ public final class ScheduledRequest {
      * @return false when the request already had its final answer (nothing is sent)
      */
     public boolean send(InferenceResponse response, boolean isFinal) {
+        if (response != null) {
+            try {
+                response = contract.check(request, response);
+            } catch (TritonException broken) {
+                return fail(broken, isFinal);
+            }
+        }
         if (!record(response == null ? ResponseKind.EMPTY : ResponseKind.SUCCESS, isFinal)) {
             return false;
         }

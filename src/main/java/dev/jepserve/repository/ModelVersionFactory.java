@@ -5,6 +5,7 @@ import dev.jepserve.inference.BatchPolicy;
 import dev.jepserve.inference.InferenceObserver;
 import dev.jepserve.inference.ModelBackend;
 import dev.jepserve.inference.ModelStatistics;
+import dev.jepserve.inference.OutputContract;
 import dev.jepserve.inference.QueueScheduler;
 import dev.jepserve.inference.VersionMetrics;
 
@@ -35,7 +36,7 @@ public final class ModelVersionFactory {
         versionMetrics.loadDuration((System.nanoTime() - loadStartedNanos) / 1e9);
         ModelStatistics statistics = new ModelStatistics();
         QueueScheduler scheduler = new QueueScheduler(loaded.instances(), BatchPolicy.from(config),
-                InferenceObserver.both(versionMetrics, statistics), timers);
+                InferenceObserver.both(versionMetrics, statistics), timers, OutputContract.from(config));
         Runnable onUnload = () -> {
             loaded.release().run();
             versionMetrics.close();

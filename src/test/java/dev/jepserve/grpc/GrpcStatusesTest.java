@@ -36,10 +36,12 @@ class GrpcStatusesTest {
     }
 
     @Test
-    void anyOtherFailureIsInternalWithItsMessageAndNoClassName() {
-        Status status = GrpcStatuses.status(new IllegalStateException("broken"));
+    void anyOtherFailureIsInternalWithNeitherItsMessageNorAClassName() {
+        Status status = GrpcStatuses.status(new IllegalStateException("broken at /srv/x"));
         assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
-        assertThat(status.getDescription()).isEqualTo("broken");
+        assertThat(status.getDescription()).isEqualTo("internal error");
+        assertThat(GrpcStatuses.status(new java.util.concurrent.CancellationException()).getCode())
+                .isEqualTo(Status.Code.CANCELLED);
         assertThat(GrpcStatuses.status(new NullPointerException()).getDescription()).isEqualTo("internal error");
     }
 }

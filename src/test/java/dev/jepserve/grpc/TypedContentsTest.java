@@ -48,6 +48,18 @@ class TypedContentsTest {
     }
 
     @Test
+    void smallIntegersOutsideTheirDatatypeAreRefused() {
+        assertThatThrownBy(() -> decode(DataType.INT8, InferTensorContents.newBuilder().addIntContents(128).build()))
+                .hasMessageContaining("unexpected value 128 in int_contents").hasMessageContaining("INT8");
+        assertThatThrownBy(() -> decode(DataType.UINT16, InferTensorContents.newBuilder().addUintContents(65536)
+                .build())).hasMessageContaining("unexpected value 65536 in uint_contents");
+        assertThatThrownBy(() -> decode(DataType.UINT8, InferTensorContents.newBuilder().addUintContents(-1)
+                .build())).hasMessageContaining("unexpected value 4294967295");
+        assertThat(bytes(decode(DataType.INT16, InferTensorContents.newBuilder().addIntContents(-32768).build())))
+                .containsExactly(0, 0x80);
+    }
+
+    @Test
     void int64AndFp64AndUint64() {
         assertThat(decode(DataType.INT64, InferTensorContents.newBuilder().addInt64Contents(-7).build()).getLong(0))
                 .isEqualTo(-7);

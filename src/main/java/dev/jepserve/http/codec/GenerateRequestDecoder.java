@@ -15,6 +15,7 @@ import dev.jepserve.inference.TritonException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -64,6 +65,8 @@ public final class GenerateRequestDecoder {
             }
         } catch (JsonProcessingException e) {
             throw InferHeaderReader.malformed(e, 0);
+        } catch (CharConversionException notUtf8) {
+            throw JsonSyntaxErrors.notUtf8();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import dev.jepserve.inference.TritonException;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -23,8 +24,6 @@ import java.io.UncheckedIOException;
  * before {@code datatype} and {@code shape} in an input object.
  */
 final class InferHeaderReader {
-    private static final String MALFORMED = "failed to parse the request JSON buffer: ";
-
     private final ObjectMapper json;
 
     InferHeaderReader(ObjectMapper json) {
@@ -36,19 +35,19 @@ final class InferHeaderReader {
         try (JsonParser parser = header.parser(json)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw TritonException.internal(MALFORMED + "The document is empty. at 0");
+                throw JsonSyntaxErrors.malformed("The document is empty.", 0);
             }
             JsonNode root = first == JsonToken.START_OBJECT ? readRequest(parser) : json.readTree(parser);
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
-                // The text Jackson's FAIL_ON_TRAILING_TOKENS gave when the header was read as one tree.
-                throw TritonException.internal(MALFORMED + "Trailing token (of type " + trailing + ") found after "
-                        + "value (bound as `" + JsonNode.class.getName() + "`): not allowed as per "
-                        + "`DeserializationFeature.FAIL_ON_TRAILING_TOKENS` at " + offset(parser));
+                throw JsonSyntaxErrors.malformed("The document root must not be followed by other values.",
+                        offset(parser));
             }
             return root;
         } catch (JsonProcessingException e) {
             throw malformed(e, 0);
+        } catch (CharConversionException notUtf8) {
+            throw JsonSyntaxErrors.notUtf8();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,8 +68,7 @@ final class InferHeaderReader {
 
     /** Triton's text for a header that is not well-formed; {@code base} is where the parsed bytes start. */
     static TritonException malformed(JsonProcessingException e, long base) {
-        long offset = e.getLocation() != null ? Math.max(0, e.getLocation().getByteOffset()) : 0;
-        return TritonException.internal(MALFORMED + e.getOriginalMessage() + " at " + (base + offset));
+        return JsonSyntaxErrors.malformed(e, base);
     }
 
     /** The request object; the parser is at its START_OBJECT and is left at its END_OBJECT. */

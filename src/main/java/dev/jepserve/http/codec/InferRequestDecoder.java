@@ -10,6 +10,7 @@ import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonException;
 import io.netty.buffer.ByteBuf;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -79,7 +80,8 @@ public final class InferRequestDecoder {
                 parameters.custom(),
                 materialize(inputs, body),
                 List.copyOf(outputs.keySet()));
-        return new DecodedInferRequest(request, new OutputEncoding(outputs, parameters.binaryDataOutput()));
+        return new DecodedInferRequest(request, new OutputEncoding(outputs, parameters.binaryDataOutput(),
+                headerLength != null));
     }
 
     /** The JSON header's length: the header's value when present (0..body), else the whole body. */
@@ -167,6 +169,8 @@ public final class InferRequestDecoder {
             data = JsonTensorData.decode(name, type, count, maxInputSize, parser, span.length());
         } catch (JsonProcessingException e) {
             throw InferHeaderReader.malformed(e, span.offset()); // not expected: the first pass read it all
+        } catch (CharConversionException notUtf8) {
+            throw JsonSyntaxErrors.notUtf8();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

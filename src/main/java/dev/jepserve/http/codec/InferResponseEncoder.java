@@ -43,8 +43,10 @@ public final class InferResponseEncoder {
             RequestedOutput spec = encoding.forOutput(tensor.name());
             Tensor encoded = spec.isClassification() ? Classification.topK(tensor, spec.classificationCount(), batching)
                     : tensor;
-            outputs.add(new EncodedOutput(encoded, spec.binary()));
-            bodyBytes += spec.binary() ? encoded.byteSize() : JsonTensorWriter.sizeHint(encoded);
+            // Values JSON cannot carry go as binary data when the client reads it, else writing them refuses.
+            boolean binary = spec.binary() || encoding.binaryAllowed() && !JsonTensorWriter.canCarry(encoded);
+            outputs.add(new EncodedOutput(encoded, binary));
+            bodyBytes += binary ? encoded.byteSize() : JsonTensorWriter.sizeHint(encoded);
         }
         ByteBuf body = alloc.buffer((int) Math.min(Integer.MAX_VALUE - 8, 512 + 128L * outputs.size() + bodyBytes));
         try {

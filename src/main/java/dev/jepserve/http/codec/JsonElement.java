@@ -35,18 +35,51 @@ final class JsonElement {
                 throw mismatch(TritonJson.NOT_BOOLEAN);
             case INT8: case INT16: case INT32: case INT64:
                 if (token == JsonToken.VALUE_NUMBER_INT && !isBig(parser)) {
-                    return parser.getLongValue();
+                    return inSignedRange(parser.getLongValue(), type, parser);
                 }
                 throw mismatch(TritonJson.NOT_INT);
             case UINT8: case UINT16: case UINT32: case UINT64:
-                return unsignedBits(parser, token);
-            case FP32:
-                return Float.floatToRawIntBits((float) number(parser, token));
+                return inUnsignedRange(unsignedBits(parser, token), type, parser);
+            case FP32: {
+                double value = number(parser, token);
+                float narrowed = (float) value;
+                if (Float.isInfinite(narrowed) && !Double.isInfinite(value)) {
+                    throw outOfRange(parser, type);
+                }
+                return Float.floatToRawIntBits(narrowed);
+            }
             case FP64:
                 return Double.doubleToRawLongBits(number(parser, token));
             default:
                 throw new IllegalStateException("no JSON form for " + type);
         }
+    }
+
+    /** A signed value that fits the type's width (Triton narrows silently; a changed value is refused here). */
+    private static long inSignedRange(long value, DataType type, JsonParser parser) throws IOException {
+        int bits = type.byteSize() * 8;
+        if (bits < 64 && (value < -(1L << (bits - 1)) || value >= 1L << (bits - 1))) {
+            throw outOfRange(parser, type);
+        }
+        return value;
+    }
+
+    private static long inUnsignedRange(long value, DataType type, JsonParser parser) throws IOException {
+        int bits = type.byteSize() * 8;
+        if (bits < 64 && Long.compareUnsigned(value, (1L << bits) - 1) > 0) {
+            throw outOfRange(parser, type);
+        }
+        return value;
+    }
+
+    /** 400: the value is a number, but not one the datatype can hold exactly enough to keep it. */
+    private static TritonException outOfRange(JsonParser parser, DataType type) throws IOException {
+        return TritonException.invalidArg("Unable to parse 'data': value " + shortText(parser.getText())
+                + " is out of range for " + type.protocolName());
+    }
+
+    private static String shortText(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     private static long unsignedBits(JsonParser parser, JsonToken token) throws IOException {
@@ -69,14 +102,32 @@ final class JsonElement {
     /** Any JSON number as a double, converted the way the tree nodes did (integers exactly, then rounded). */
     private static double number(JsonParser parser, JsonToken token) throws IOException {
         if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-            return parser.getDoubleValue();
+            double value = parser.getDoubleValue();
+            if (Double.isInfinite(value) && !isNonNumericLiteral(parser)) {
+                // rapidjson refuses a number past the double range while parsing; Jackson reads it as Infinity.
+                throw tooBig(parser);
+            }
+            return value;
         }
         if (token == JsonToken.VALUE_NUMBER_INT) {
-            return isBig(parser)
-                    ? parser.getBigIntegerValue().doubleValue()
-                    : (double) parser.getLongValue();
+            double value = isBig(parser) ? parser.getBigIntegerValue().doubleValue() : (double) parser.getLongValue();
+            if (Double.isInfinite(value)) {
+                throw tooBig(parser);
+            }
+            return value;
         }
         throw mismatch(TritonJson.NOT_NUMBER);
+    }
+
+    private static TritonException tooBig(JsonParser parser) throws IOException {
+        return TritonException.invalidArg("failed to parse the request JSON buffer: Number too big to be stored in "
+                + "double. at 'data' value " + shortText(parser.getText()));
+    }
+
+    /** NaN, Infinity and -Infinity spelled out (accepted as rapidjson's kParseNanAndInfFlag accepts them). */
+    private static boolean isNonNumericLiteral(JsonParser parser) throws IOException {
+        String text = parser.getText();
+        return text.indexOf('N') >= 0 || text.indexOf('I') >= 0;
     }
 
     /** For an integer token: its value is outside the long range. */

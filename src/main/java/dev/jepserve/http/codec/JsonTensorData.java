@@ -66,17 +66,20 @@ final class JsonTensorData {
     private static void readFixedWidth(JsonParser data, DataType type, long expected, ByteBuffer out)
             throws IOException {
         data.nextToken(); // the opening bracket
+        NestingCheck nesting = new NestingCheck();
+        nesting.open(1);
         long seen = 0;
         for (int depth = 1; depth > 0; ) {
             JsonToken token = data.nextToken();
             if (token == JsonToken.START_ARRAY) {
-                depth++;
+                nesting.open(++depth);
             } else if (token == JsonToken.END_ARRAY) {
-                depth--;
+                nesting.close(depth--);
             } else {
                 if (seen >= expected) {
                     throw TritonException.internal(SHAPE_MISMATCH);
                 }
+                nesting.value(depth);
                 long bits = JsonElement.bits(data, token, type);
                 if (out != null) {
                     store(out, type.byteSize(), bits);
@@ -103,13 +106,16 @@ final class JsonTensorData {
             throws IOException {
         List<byte[]> strings = new ArrayList<>();
         data.nextToken(); // the opening bracket
+        NestingCheck nesting = new NestingCheck();
+        nesting.open(1);
         for (int depth = 1; depth > 0; ) {
             JsonToken token = data.nextToken();
             if (token == JsonToken.START_ARRAY) {
-                depth++;
+                nesting.open(++depth);
             } else if (token == JsonToken.END_ARRAY) {
-                depth--;
+                nesting.close(depth--);
             } else if (token == JsonToken.VALUE_STRING) {
+                nesting.value(depth);
                 strings.add(data.getText().getBytes(StandardCharsets.UTF_8));
             } else {
                 throw TritonJson.failure("Unable to parse 'data'", TritonJson.NOT_STRING);

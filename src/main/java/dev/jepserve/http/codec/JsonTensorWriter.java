@@ -124,11 +124,62 @@ final class JsonTensorWriter {
             case INT16 -> AsciiDigits.putLong(data.getShort(i * 2), out, at);
             case INT32 -> AsciiDigits.putLong(data.getInt(i * 4), out, at);
             case INT64 -> AsciiDigits.putLong(data.getLong(i * 8), out, at);
-            case FP32 -> doubles.put(data.getFloat(i * 4), out, at);
-            case FP64 -> doubles.put(data.getDouble(i * 8), out, at);
+            case FP32 -> doubles.put(finite(data.getFloat(i * 4)), out, at);
+            case FP64 -> doubles.put(finite(data.getDouble(i * 8)), out, at);
             default -> throw new IllegalStateException("no JSON form for " + type);
         };
     }
+
+    /**
+     * Whether standard JSON can carry every value: numbers are finite, BYTES elements are UTF-8. (Triton writes
+     * NaN and Infinity as bare literals, which strict JSON parsers refuse, and BYTES raw.)
+     */
+    static boolean canCarry(Tensor tensor) {
+        ByteBuffer data = tensor.data().order(ByteOrder.LITTLE_ENDIAN);
+        switch (tensor.dataType()) {
+            case FP32 -> {
+                for (int i = 0; i + 4 <= data.limit(); i += 4) {
+                    if (!Float.isFinite(data.getFloat(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case FP64 -> {
+                for (int i = 0; i + 8 <= data.limit(); i += 8) {
+                    if (!Double.isFinite(data.getDouble(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case BYTES -> {
+                try {
+                    boolean[] valid = {true};
+                    BytesElements.forEach(data, (buffer, offset, length) ->
+                            valid[0] &= Utf8.isValid(buffer, offset, length));
+                    return valid[0];
+                } catch (IllegalArgumentException malformed) {
+                    return true; // not well-formed: writing it reports the size mismatch
+                }
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    private static double finite(double value) {
+        if (!Double.isFinite(value)) {
+            throw TritonException.invalidArg(NON_FINITE);
+        }
+        return value;
+    }
+
+    static final String NON_FINITE = "an output holds NaN or Infinity, which JSON cannot carry; request the "
+            + "output as binary data ('binary_data': true)";
+    static final String NOT_UTF8 = "a BYTES output holds an element that is not valid UTF-8, which JSON cannot "
+            + "carry; request the output as binary data ('binary_data': true)";
 
     private static int copy(byte[] text, byte[] out, int at) {
         System.arraycopy(text, 0, out, at, text.length);
@@ -146,6 +197,9 @@ final class JsonTensorWriter {
                     scratch[0] = new byte[length];
                 }
                 buffer.get(offset, scratch[0], 0, length);
+                if (!Utf8.isValid(scratch[0], 0, length)) {
+                    throw TritonException.invalidArg(NOT_UTF8);
+                }
                 try {
                     gen.writeUTF8String(scratch[0], 0, length);
                 } catch (IOException e) {

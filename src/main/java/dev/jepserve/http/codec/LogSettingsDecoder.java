@@ -8,6 +8,7 @@ import dev.jepserve.inference.TritonException;
 import dev.jepserve.logging.LogFormat;
 import dev.jepserve.logging.LogSettingsChange;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -18,7 +19,6 @@ import java.io.UncheckedIOException;
  * An empty body changes nothing.
  */
 public final class LogSettingsDecoder {
-    private static final String MALFORMED = "failed to parse the request JSON buffer: ";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -67,8 +67,9 @@ public final class LogSettingsDecoder {
         try {
             return json.readTree(body);
         } catch (JsonProcessingException e) {
-            long offset = e.getLocation() != null ? Math.max(0, e.getLocation().getByteOffset()) : 0;
-            throw TritonException.internal(MALFORMED + e.getOriginalMessage() + " at " + offset);
+            throw JsonSyntaxErrors.malformed(e, 0);
+        } catch (CharConversionException notUtf8) {
+            throw JsonSyntaxErrors.notUtf8();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

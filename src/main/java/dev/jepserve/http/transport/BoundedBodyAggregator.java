@@ -45,13 +45,11 @@ final class BoundedBodyAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        try {
-            FullHttpResponse reply = HttpReplies.error(400, tooLargeMessage(oversized));
-            reply.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(reply).addListener(written -> closeAfterLinger(ctx));
-        } finally {
-            ReferenceCountUtil.release(oversized);
-        }
+        // Not released here: the aggregator releases the message after this returns (for a chunked body it is
+        // the partly aggregated request; releasing it here too logged an IllegalReferenceCountException).
+        FullHttpResponse reply = HttpReplies.error(400, tooLargeMessage(oversized));
+        reply.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(reply).addListener(written -> closeAfterLinger(ctx));
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.jepserve.http.transport;
 
 import dev.jepserve.http.codec.JsonSupport;
+import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.inference.UnexpectedFailures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -52,8 +55,10 @@ public final class HttpReplies {
         if (cause instanceof TritonException triton) {
             return error(triton.code().httpStatus(), String.valueOf(triton.getMessage()));
         }
-        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        return error(500, message);
+        if (cause instanceof CancellationException) {
+            return error(TritonCode.CANCELLED.httpStatus(), "request cancelled");
+        }
+        return error(500, UnexpectedFailures.clientText(cause));
     }
 
     public static FullHttpResponse notFound() {

@@ -203,7 +203,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             LOG.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            LOG.warn("HTTP connection {} failed", ctx.channel().remoteAddress(), cause);
+            // One line: a client must not be able to fill the log with stack traces.
+            LOG.warn("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         }
         ctx.close();
     }

@@ -28,6 +28,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class InferResponseEncoderTest {
@@ -115,9 +116,28 @@ class InferResponseEncoderTest {
     void doublesAndSpecialValues() {
         ByteBuffer data = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
                 .putDouble(0.1).putDouble(Double.NaN).putDouble(Double.POSITIVE_INFINITY).flip();
-        Encoded encoded = encode(response("", Map.of(), new Tensor("D", DataType.FP64, new long[] {3}, data)),
-                OutputEncoding.JSON);
-        assertThat(encoded.text()).contains("\"data\":[0.1,NaN,Infinity]");
+        // Triton writes NaN and Infinity as bare literals, which strict JSON parsers refuse: refused for a JSON-only
+        // client, sent as binary data to one that used the binary extension.
+        Tensor special = new Tensor("D", DataType.FP64, new long[] {3}, data);
+        assertThatThrownBy(() -> encode(response("", Map.of(), special), OutputEncoding.JSON))
+                .isInstanceOf(TritonException.class).hasMessageContaining("NaN or Infinity");
+        Encoded binary = encode(response("", Map.of(), special),
+                new OutputEncoding(Map.of("D", new RequestedOutput("D", false, 0)), false, true));
+        assertThat(binary.text()).contains("\"binary_data_size\":24").doesNotContain("NaN");
+        ByteBuffer finite = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.1).flip();
+        assertThat(encode(response("", Map.of(), new Tensor("D", DataType.FP64, new long[] {1}, finite)),
+                new OutputEncoding(Map.of(), false, true)).text()).contains("\"data\":[0.1]");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8() {
+        ByteBuffer data = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN).putInt(2).put((byte) 0xC3)
+                .put((byte) 0x28).flip();
+        Tensor bad = new Tensor("S", DataType.BYTES, new long[] {1}, data);
+        assertThatThrownBy(() -> encode(response("", Map.of(), bad), OutputEncoding.JSON))
+                .isInstanceOf(TritonException.class).hasMessageContaining("not valid UTF-8");
+        assertThat(encode(response("", Map.of(), bad), new OutputEncoding(Map.of(), false, true)).text())
+                .contains("\"binary_data_size\":6");
     }
 
     @Test

@@ -81,9 +81,14 @@ def _start(request, decoupled):
         buffers.append(tensor._wire_bytes())
     message = BlsRequestMessage(request._model_name, request._model_version, request._request_id,
                                 request._correlation_id, request._flags, request._timeout,
-                                json.loads(request._parameters), sorted(request._requested_output_names),
+                                _parameters(request._parameters), sorted(request._requested_output_names),
                                 inputs, bool(decoupled))
     return _bridge.start(message.to_json(), buffers, list(callers.get()))
+
+
+def _parameters(text):
+    """A request's parameters JSON text as a dict (the common empty case without a parse)."""
+    return {} if text == "{}" else json.loads(text)
 
 
 def _next_response(handle):
@@ -111,7 +116,8 @@ def _next_response(handle):
                                                   _EMPTY if buffer is None else buffer))
     response._output_tensors = tensors
     response._error = None
-    response._parameters = json.dumps(message.get("parameters") or {})
+    parameters = message.get("parameters")
+    response._parameters = json.dumps(parameters) if parameters else "{}"
     return response, final
 
 

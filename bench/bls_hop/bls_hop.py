@@ -77,8 +77,10 @@ def main():
     jepserve_base = servers.jepserve(repo)
     # With one Python thread the caller's worker runs add_sub itself while it waits (nested on its own
     # interpreter); with two, the other worker may take it: both are measured.
-    candidates = [("jepserve, in process, 1 Python thread", jepserve_base.argv, ["--python-threads", "1"]),
-                  ("jepserve, in process, 2 Python threads", jepserve_base.argv, ["--python-threads", "2"]),
+    # Process isolation is the server's default: the in-process rows ask for in-process explicitly.
+    inprocess = ["--python-isolation", "inprocess"]
+    candidates = [("jepserve, in process, 1 Python thread", jepserve_base.argv, inprocess + ["--python-threads", "1"]),
+                  ("jepserve, in process, 2 Python threads", jepserve_base.argv, inprocess + ["--python-threads", "2"]),
                   ("jepserve, stub processes", jepserve_base.argv, ["--python-isolation", "process"])]
     rows = []
     for label, argv, extra in candidates:

@@ -1,6 +1,8 @@
 """Deadlines are kept: a request's timeout and --exit-timeout-secs end in an answer even while execute() runs
 on and never checks is_cancelled(); shutdown is bounded; a second SIGTERM exits at once."""
 
+import os
+import re
 import signal
 import threading
 import time
@@ -100,6 +102,20 @@ def test_sigterm_with_a_never_returning_execute_is_bounded_and_answers_every_cli
         assert "Exit timeout expired" in outcomes.get(kind, ""), (kind, outcomes, server.output)
     # tritonserver exits 1 when its exit timeout expires with work left.
     assert server.process.returncode in (0, 1), server.output
+    # The process that ran execute() (a stub, or the server itself in-process) is gone too.
+    for pid in {int(found) for found in re.findall(r"endless_loop: executing \d+ in pid (\d+)", server.output)}:
+        assert _gone_within(pid, 5), pid
+
+
+def _gone_within(pid, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)

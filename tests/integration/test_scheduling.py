@@ -117,7 +117,8 @@ def test_request_timeout_cancels_a_running_request(server):
             client.infer("cancel_aware", [int_input("WAIT_MS", 5000, batched=False)], request_id="timed",
                          timeout=300_000)
         assert time.monotonic() - started < 4
-    assert error.value.message() == "request cancelled"
+    # The server answers at the deadline; what the model sends after it saw is_cancelled() is dropped.
+    assert error.value.message() == "Request timeout expired"
     assert server.wait_for_output("cancel_aware: timed cancelled after", timeout=5), server.output
     assert failures(server, "cancel_aware", "CANCELED") == before + 1
 

@@ -21,6 +21,8 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_START_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /** What the watchdog allows past the exit timeout and the answers' grace for the remaining stop steps. */
+    private static final long WATCHDOG_SLACK_MILLIS = 2000;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -84,7 +86,11 @@ public final class Main {
         // Any other JVM exit (System.exit elsewhere, SIGHUP) still shuts the server down gracefully.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         signals.await();
+        // Bounded even if a model never returns: the exit timeout, the answers' grace and a little for the rest.
+        Thread watchdog = ShutdownWatchdog.start(options.exitTimeoutSecs() * 1000L + Server.ANSWER_GRACE_MILLIS
+                + WATCHDOG_SLACK_MILLIS);
         server.close();
+        watchdog.interrupt();
         log.info("jepserve stopped");
         return EXIT_OK;
     }

@@ -7,7 +7,9 @@ import dev.jepserve.grpc.GrpcServer;
 import dev.jepserve.grpc.GrpcServerOptions;
 import dev.jepserve.http.HttpServer;
 import dev.jepserve.http.HttpServerOptions;
+import dev.jepserve.inference.InFlightRequests;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.TritonException;
 import dev.jepserve.logging.LogController;
 import dev.jepserve.metrics.CpuMetricsPoller;
 import dev.jepserve.metrics.MetricsOptions;
@@ -48,6 +50,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,10 +72,17 @@ public final class Server implements AutoCloseable {
 
     /** The longest a scrape waits for stub processes to send their queued metric updates. */
     private static final long SCRAPE_FLUSH_MILLIS = 200;
+    /** How long past the exit timeout the endpoints wait for the answers given at the exit timeout. */
+    static final long ANSWER_GRACE_MILLIS = 2000;
+    /** The error every request still open at the exit timeout gets (tritonserver's stop error text). */
+    static final String EXIT_TIMEOUT_ANSWER = "Exit timeout expired. Exiting immediately.";
 
     private final ServerOptions options;
     private final LogController logs;
     private final ShutdownSequence shutdown;
+    /** Every loaded version's open requests: answered when --exit-timeout-secs runs out at shutdown. */
+    private final InFlightRequests inFlight = new InFlightRequests();
+    private ScheduledExecutorService timers;
     private final AtomicBoolean serving = new AtomicBoolean(false);
     private final AtomicBoolean closed = new AtomicBoolean(false);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -119,7 +129,8 @@ public final class Server implements AutoCloseable {
         BlsDispatcher bls = new BlsDispatcher(loadedService::get);
         python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled, timers));
 
-        ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers);
+        ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers, inFlight);
+        this.timers = timers;
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
                 metrics.customMetrics()::releaseOwner);
         StubProcessBackend stubs = new StubProcessBackend(
@@ -206,7 +217,7 @@ public final class Server implements AutoCloseable {
             if (options.allowGrpc()) {
                 GrpcServer grpc = new GrpcServer(service, grpcServerOptions(), logs, traces);
                 InetSocketAddress bound = grpc.start();
-                shutdown.onStop("gRPC endpoint", grpc::stop);
+                shutdown.onStop("gRPC endpoint", remaining -> grpc.stop(remaining + ANSWER_GRACE_MILLIS));
                 LOG.info("Started GRPCInferenceService at {}:{}", options.grpcAddress(), bound.getPort());
             }
             if (options.allowHttp()) {
@@ -214,7 +225,7 @@ public final class Server implements AutoCloseable {
                         options.httpPort(), options.httpThreads(), options.httpMaxInputSize())
                         .withLimits(options.httpLimits()));
                 InetSocketAddress bound = http.start();
-                shutdown.onStop("HTTP endpoint", http::stop);
+                shutdown.onStop("HTTP endpoint", remaining -> http.stop(remaining + ANSWER_GRACE_MILLIS));
                 LOG.info("Started HTTPService at {}:{}", options.httpAddress(), bound.getPort());
             }
         } catch (IOException e) {
@@ -289,8 +300,15 @@ public final class Server implements AutoCloseable {
             return;
         }
         serving.set(false);
+        long exitTimeoutMillis = options.exitTimeoutSecs() * 1000L;
+        if (timers != null) {
+            // At the exit timeout every open request is answered, so the endpoints (given ANSWER_GRACE_MILLIS
+            // more) write those answers before they close their connections.
+            timers.schedule(() -> inFlight.failAll(TritonException.unavailable(EXIT_TIMEOUT_ANSWER)),
+                    exitTimeoutMillis, TimeUnit.MILLISECONDS);
+        }
         try {
-            shutdown.run(options.exitTimeoutSecs() * 1000L);
+            shutdown.run(exitTimeoutMillis);
         } finally {
             terminated.countDown();
         }

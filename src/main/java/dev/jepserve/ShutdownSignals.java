@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * SIGTERM and SIGINT start a graceful shutdown that the main thread carries out, so the process exits with
  * status 0 afterwards, as tritonserver does. (With only a shutdown hook, the JVM would exit with 128 + the
- * signal number.) Signals after the first are logged and otherwise ignored, as in tritonserver.
+ * signal number.) A second signal exits at once with status 1 (tritonserver ignores it).
  */
 final class ShutdownSignals {
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
@@ -28,6 +28,10 @@ final class ShutdownSignals {
 
     private void onSignal(Signal signal) {
         LOG.info("Interrupt signal ({}) received.", signal.getNumber());
+        if (received.getCount() == 0) {
+            // Unlike tritonserver, which ignores it: the operator asks for an exit now, not after the timeout.
+            ShutdownWatchdog.exitNow("Second interrupt signal: exiting at once.");
+        }
         received.countDown();
     }
 

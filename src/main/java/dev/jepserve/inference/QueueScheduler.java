@@ -157,8 +157,14 @@ public final class QueueScheduler implements Scheduler {
             }
         }
         for (ScheduledRequest pending : live) {
-            if (now >= pending.deadlineNanos()) {
+            if (now >= pending.deadlineNanos() && !pending.isCancelled()) {
                 pending.markTimedOut();
+                if (!pending.rejectAtDeadline()) {
+                    // Running past the request's own timeout: the client hears now, whether or not execute()
+                    // ever checks is_cancelled(); whatever the model sends later is dropped.
+                    actions.add(() -> pending.fail(
+                            new TritonException(TritonCode.CANCELLED, "Request timeout expired"), true));
+                }
             }
         }
     }
@@ -306,6 +312,26 @@ public final class QueueScheduler implements Scheduler {
         for (ScheduledRequest pending : batch) {
             pending.traceCompute(times);
             pending.executionReturned(times);
+        }
+    }
+
+    /** Answers every open request (queued, running or streaming) with this final error, as shutdown's last word. */
+    void failAll(TritonException error) {
+        List<ScheduledRequest> open;
+        Set<ScheduledRequest> queued;
+        synchronized (lock) {
+            closed = true;
+            open = new ArrayList<>(live);
+            queued = new HashSet<>(queue);
+            queue.clear();
+        }
+        for (ScheduledRequest pending : open) {
+            if (queued.contains(pending)) {
+                observer.dequeued();
+                pending.refuse(error, FailureReason.REJECTED);
+            } else {
+                pending.fail(error, true);
+            }
         }
     }
 

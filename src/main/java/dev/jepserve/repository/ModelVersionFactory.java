@@ -2,6 +2,7 @@ package dev.jepserve.repository;
 
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.inference.BatchPolicy;
+import dev.jepserve.inference.InFlightRequests;
 import dev.jepserve.inference.InferenceObserver;
 import dev.jepserve.inference.ModelBackend;
 import dev.jepserve.inference.ModelStatistics;
@@ -22,11 +23,19 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class ModelVersionFactory {
     private final VersionMetrics.Factory metrics;
     private final ScheduledExecutorService timers;
+    private final InFlightRequests inFlight;
 
     /** @param timers batch delays and request timeouts of every scheduler */
     public ModelVersionFactory(VersionMetrics.Factory metrics, ScheduledExecutorService timers) {
+        this(metrics, timers, new InFlightRequests());
+    }
+
+    /** @param inFlight where each version's scheduler is listed while it is loaded (shutdown answers them all) */
+    public ModelVersionFactory(VersionMetrics.Factory metrics, ScheduledExecutorService timers,
+                               InFlightRequests inFlight) {
         this.metrics = metrics;
         this.timers = timers;
+        this.inFlight = inFlight;
     }
 
     /** @param loadStartedNanos when loading began (System.nanoTime), for nv_model_load_duration_secs */
@@ -37,7 +46,9 @@ public final class ModelVersionFactory {
         ModelStatistics statistics = new ModelStatistics();
         QueueScheduler scheduler = new QueueScheduler(loaded.instances(), BatchPolicy.from(config),
                 InferenceObserver.both(versionMetrics, statistics), timers, OutputContract.from(config));
+        inFlight.add(scheduler);
         Runnable onUnload = () -> {
+            inFlight.remove(scheduler);
             loaded.release().run();
             versionMetrics.close();
         };

@@ -300,12 +300,16 @@ final class StubModelInstance implements ModelInstance {
     private final java.util.concurrent.atomic.AtomicLong nextCheck = new java.util.concurrent.atomic.AtomicLong();
     private CompletableFuture<Boolean> readinessInFlight;
 
-    /** The model's own is_ready() in its stub: not ready while no healthy stub serves. One check at a time. */
+    /**
+     * The model's own is_ready() in its stub. One check at a time. While this instance's stub is down (being
+     * restarted) it has no is_ready() to ask: it does not veto readiness if a sibling instance serves (the
+     * model stays ready while any instance can serve), and it does otherwise.
+     */
     @Override
     public synchronized CompletableFuture<Boolean> userReady() {
         StubProcess current = stub;
         if (current == null || !current.isAlive()) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(siblings.stream().anyMatch(StubModelInstance::isHealthy));
         }
         if (noReadinessCheck) {
             return CompletableFuture.completedFuture(true);

@@ -179,19 +179,23 @@ class QueueSchedulerTest {
     }
 
     @Test
-    void requestTimeoutCancelsAQueuedRequestAndFlagsARunningOne() throws Exception {
+    void requestTimeoutCancelsAQueuedRequestAndAnswersARunningOne() throws Exception {
         HeldInstance instance = new HeldInstance();
         List<FailureReason> failures = new ArrayList<>();
         QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
                 recording(failures), timers);
-        submit(scheduler, timed("running", 100_000), 1);
+        CompletableFuture<InferenceResponse> runningAnswer = submit(scheduler, timed("running", 100_000), 1);
         HeldInstance.Execution running = instance.next();
         CompletableFuture<InferenceResponse> queued = submit(scheduler, timed("queued", 100_000), 1);
         assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("Request timeout expired");
-        // The running request's model sees is_cancelled() turn true.
+        // The running request is answered at its deadline although execute() has not returned, and its
+        // model sees is_cancelled() turn true.
+        assertThatThrownBy(() -> runningAnswer.get(5, TimeUnit.SECONDS))
+                .hasRootCauseMessage("Request timeout expired");
         assertThat(running.cancelled(0)).isTrue();
         assertThat(((TritonException) rootCause(queued)).code()).isEqualTo(TritonCode.CANCELLED);
-        assertThat(failures).containsExactly(FailureReason.CANCELED);
+        assertThat(((TritonException) rootCause(runningAnswer)).code()).isEqualTo(TritonCode.CANCELLED);
+        assertThat(failures).containsExactly(FailureReason.CANCELED, FailureReason.CANCELED);
     }
 
     @Test

@@ -21,19 +21,24 @@ public interface BorderCallbacks {
     /** One ExecutionDoneMessage (JSON): an execute() that continued asynchronously returned. */
     void executionDone(String message);
 
+    /** Where pb_utils' model control goes: unavailable unless overridden. */
+    default ModelControlPort modelControl() {
+        return ModelControlPort.UNAVAILABLE;
+    }
+
     /** pb_utils.load_model: null when loaded, else the error text. See {@link ModelControlPort#load}. */
     default String loadModel(String name, String config, String filesJson) {
-        return ModelControlPort.UNAVAILABLE.load(name, config, filesJson);
+        return modelControl().load(name, config, filesJson);
     }
 
     /** pb_utils.unload_model: null, or the error text. */
     default String unloadModel(String name, boolean unloadDependents) {
-        return ModelControlPort.UNAVAILABLE.unload(name, unloadDependents);
+        return modelControl().unload(name, unloadDependents);
     }
 
     /** pb_utils.is_model_ready: "true", "false" or the error text. */
     default String isModelReady(String name, String version) {
-        return ModelControlPort.UNAVAILABLE.isReady(name, version);
+        return modelControl().isReady(name, version);
     }
 
     /**

@@ -42,18 +42,8 @@ public final class PythonCallbacks implements BorderCallbacks {
     }
 
     @Override
-    public String loadModel(String name, String config, String filesJson) {
-        return modelControl.load(name, config, filesJson);
-    }
-
-    @Override
-    public String unloadModel(String name, boolean unloadDependents) {
-        return modelControl.unload(name, unloadDependents);
-    }
-
-    @Override
-    public String isModelReady(String name, String version) {
-        return modelControl.isReady(name, version);
+    public ModelControlPort modelControl() {
+        return modelControl;
     }
 
     /** A readiness check about to start: its answer completes the future (see {@link #readinessChecked}). */

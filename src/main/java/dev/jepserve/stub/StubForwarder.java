@@ -110,20 +110,6 @@ final class StubForwarder implements BorderCallbacks {
         write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder().setMessageJson(message)).build());
     }
 
-    @Override
-    public String loadModel(String name, String config, String filesJson) {
-        return modelControl.load(name, config, filesJson);
-    }
-
-    @Override
-    public String unloadModel(String name, boolean unloadDependents) {
-        return modelControl.unload(name, unloadDependents);
-    }
-
-    @Override
-    public String isModelReady(String name, String version) {
-        return modelControl.isReady(name, version);
-    }
 
     @Override
     public void readinessChecked(long check, String answer) {
@@ -131,7 +117,8 @@ final class StubForwarder implements BorderCallbacks {
                 .build());
     }
 
-    StubModelControl modelControl() {
+    @Override
+    public StubModelControl modelControl() {
         return modelControl;
     }
 

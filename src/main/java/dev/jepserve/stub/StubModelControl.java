@@ -1,5 +1,6 @@
 package dev.jepserve.stub;
 
+import dev.jepserve.python.ModelControlPort;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.IsModelReady;
 import dev.jepserve.stub.proto.LoadModel;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The stub's end of pb_utils' model control: each call goes to the server as a ModelControlCall and the
  * model's thread waits for the ModelControlReply (a load waits as long as the load takes).
  */
-final class StubModelControl {
+final class StubModelControl implements ModelControlPort {
     private final StubForwarder forwarder;
     private final AtomicLong nextCall = new AtomicLong();
     private final Map<Long, CompletableFuture<String>> calls = new ConcurrentHashMap<>();
@@ -25,20 +26,22 @@ final class StubModelControl {
         this.forwarder = forwarder;
     }
 
-    /** @return null when loaded, else the error text */
-    String load(String name, String config, String filesJson) {
+    @Override
+    public String load(String name, String config, String filesJson) {
         String answer = call(ModelControlCall.newBuilder().setLoad(LoadModel.newBuilder().setName(name)
                 .setConfig(config == null ? "" : config).setFilesJson(filesJson == null ? "" : filesJson)));
         return answer.isEmpty() ? null : answer;
     }
 
-    String unload(String name, boolean unloadDependents) {
+    @Override
+    public String unload(String name, boolean unloadDependents) {
         String answer = call(ModelControlCall.newBuilder().setUnload(UnloadModel.newBuilder().setName(name)
                 .setUnloadDependents(unloadDependents)));
         return answer.isEmpty() ? null : answer;
     }
 
-    String isReady(String name, String version) {
+    @Override
+    public String isReady(String name, String version) {
         return call(ModelControlCall.newBuilder().setIsReady(IsModelReady.newBuilder().setName(name)
                 .setVersion(version == null ? "" : version)));
     }

@@ -4,12 +4,10 @@ import dev.jepserve.metrics.MetricsLink;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.MetricCall;
 import dev.jepserve.stub.proto.MetricReply;
-import dev.jepserve.stub.proto.MetricUpdate;
 import dev.jepserve.stub.proto.MetricUpdates;
 import dev.jepserve.stub.proto.NewMetricFamily;
 import dev.jepserve.stub.proto.NewMetricSeries;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +28,7 @@ final class StubMetricsLink implements MetricsLink {
     private final AtomicLong nextCall = new AtomicLong();
     private final Map<Long, CompletableFuture<MetricReply>> calls = new ConcurrentHashMap<>();
     private final Object pendingLock = new Object();
-    private List<MetricUpdate> pending = new ArrayList<>();
+    private final MetricUpdateQueue pending = new MetricUpdateQueue();
 
     StubMetricsLink(StubForwarder forwarder) {
         this.forwarder = forwarder;
@@ -57,10 +55,9 @@ final class StubMetricsLink implements MetricsLink {
 
     @Override
     public void update(long series, UpdateKind kind, double value) {
-        MetricUpdate update = MetricUpdate.newBuilder().setSeries(series)
-                .setOperation(MetricUpdate.Operation.forNumber(kind.ordinal())).setValue(value).build();
+        // No message object per update: the queue keeps primitives and folds repeated increments/sets.
         synchronized (pendingLock) {
-            pending.add(update);
+            pending.add(series, kind, value);
         }
     }
 
@@ -71,15 +68,14 @@ final class StubMetricsLink implements MetricsLink {
 
     /** The queued updates as one message, or null when there are none; the queue is emptied. */
     FromStub drainUpdates() {
-        List<MetricUpdate> taken;
+        MetricUpdates taken;
         synchronized (pendingLock) {
             if (pending.isEmpty()) {
                 return null;
             }
-            taken = pending;
-            pending = new ArrayList<>();
+            taken = pending.drain();
         }
-        return FromStub.newBuilder().setMetricUpdates(MetricUpdates.newBuilder().addAllUpdates(taken)).build();
+        return FromStub.newBuilder().setMetricUpdates(taken).build();
     }
 
     /** A reply from the server to one of our calls. */

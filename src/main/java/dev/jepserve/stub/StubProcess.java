@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,12 +87,18 @@ final class StubProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(launch.java().toString());
         command.addAll(JVM_FLAGS);
+        Optional<StubClassSharing> sharing = StubClassSharing.forClasspath(launch.classpath());
+        List<String> sharingFlags = sharing.map(StubClassSharing::flags).orElse(List.of());
+        command.addAll(sharingFlags);
         command.addAll(List.of("-cp", launch.classpath(), StubMain.class.getName(), socketPath.toString(),
                 launch.python().toString(), launch.jepVersion()));
         command.addAll(launch.logArguments());
         command.addAll(launch.environmentArguments());
         // The stub's output (model prints, its log lines) goes where the server's goes.
         Process process = new ProcessBuilder(command).inheritIO().start();
+        if (sharing.isPresent() && sharing.get().records(sharingFlags)) {
+            process.onExit().thenRun(sharing.get()::recordingDone);
+        }
         try {
             SocketChannel socket = awaitConnection(server, process, launch.startTimeoutSeconds());
             return new StubProcess(instanceName, process, new StubChannel(socket), socketDir);

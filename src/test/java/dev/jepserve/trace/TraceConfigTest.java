@@ -23,10 +23,10 @@ class TraceConfigTest {
 
     @Test
     void tritonsExampleCommandLine() {
-        TraceConfig config = TraceConfig.parse(List.of("triton,file=/tmp/trace.json", "triton,log-frequency=50",
+        TraceConfig config = TraceConfig.parse(List.of("triton,file=traces/trace.json", "triton,log-frequency=50",
                 "rate=100", "level=TIMESTAMPS", "count=100", "level=tensors", "level=TIMESTAMPS"));
         assertThat(config.settings()).isEqualTo(new TraceSettings(List.of("TIMESTAMPS", "TENSORS"), 100, 100, 50,
-                "/tmp/trace.json"));
+                "traces/trace.json"));
         assertThat(TraceConfig.parse(List.of("level=TIMESTAMPS", "level=OFF")).settings().levels()).isEmpty();
     }
 

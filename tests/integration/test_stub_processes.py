@@ -4,6 +4,7 @@ own sys.modules."""
 
 import os
 import re
+import shutil
 import signal
 import threading
 import time
@@ -236,8 +237,17 @@ def test_auto_complete_config_of_a_process_model_runs_in_its_stub_never_in_the_s
         assert server.process.pid not in imported_in
 
 
+def two_instances_of(model_dir, target):
+    """A copy of a one-instance model under the target's name, with two instances."""
+    shutil.copytree(model_dir, target, ignore=shutil.ignore_patterns("__pycache__"))
+    config = target / "config.pbtxt"
+    text = config.read_text().replace('name: "%s"' % model_dir.name, 'name: "%s"' % target.name)
+    config.write_text(text.replace("count: 1", "count: 2"))
+
+
 def test_with_two_instances_one_dead_stub_leaves_the_model_ready_and_every_request_answered():
-    repository = make_repository(TEST_MODELS / "stub_pair")
+    repository = make_repository()
+    two_instances_of(TEST_MODELS / "stub_crash", repository / "stub_pair")
     with JepServe([repository]) as server:
         with httpclient.InferenceServerClient(server.url, concurrency=4) as client:
             pids = set()

@@ -3,6 +3,7 @@ with a fan-out and a join, a decoupled step streamed, errors of a step, statisti
 step model and a broken data flow."""
 
 import queue
+import time
 
 import numpy as np
 import pytest
@@ -154,3 +155,48 @@ def test_broken_data_flow_fails_to_load(server):
     with grpcclient.InferenceServerClient(server.grpc_url) as client:
         index = {entry.name: entry for entry in client.get_model_repository_index().models}
         assert index["ensemble_broken"].state == "UNAVAILABLE"
+
+
+def repository_states(client):
+    return {entry["name"]: entry.get("state") for entry in client.get_model_repository_index()}
+
+
+def test_explicit_mode_loads_composing_models_and_unloads_them_as_dependents():
+    """As Triton: loading an ensemble in explicit mode loads its composing models with it; unloading it with
+    unload_dependents unloads those, except one the user loaded by name or another ensemble still uses."""
+    repository = make_repository(EXAMPLES / "add_sub", EXAMPLES / "custom_metrics", EXAMPLES / "ensemble_arith",
+                                 TEST_MODELS / "ensemble_missing_step")
+    a = np.array([1, 2, 3, 4], dtype=np.float32)
+    b = np.array([4, 3, 2, 1], dtype=np.float32)
+    with JepServe([repository], ["--model-control-mode", "explicit", "--load-model", "ensemble_arith"]) as server:
+        with httpclient.InferenceServerClient(server.url) as client:
+            states = repository_states(client)
+            assert states["add_sub"] == "READY" and states["custom_metrics"] == "READY"
+            assert client.infer("ensemble_arith", arith_inputs(httpclient, a, b)).as_numpy("SUM").tolist() == (a + b).tolist()
+
+            # Without unload_dependents the composing models stay.
+            client.unload_model("ensemble_arith")
+            wait_for_state(client, "ensemble_arith", "UNAVAILABLE")
+            assert client.is_model_ready("add_sub") and client.is_model_ready("custom_metrics")
+
+            # The user loads custom_metrics by name: it is theirs and survives the ensemble's dependents.
+            client.load_model("ensemble_arith")
+            client.load_model("custom_metrics")
+            client.unload_model("ensemble_arith", unload_dependents=True)
+            wait_for_state(client, "add_sub", "UNAVAILABLE")
+            assert client.is_model_ready("custom_metrics")
+            assert not client.is_model_ready("ensemble_arith")
+
+            # A composing model that cannot load fails the ensemble's load, naming it.
+            with pytest.raises(InferenceServerException) as failed:
+                client.load_model("ensemble_missing_step")
+            assert "composing model" in str(failed.value)
+            assert not client.is_model_ready("ensemble_missing_step")
+            assert client.is_server_live()
+
+
+def wait_for_state(client, model, state, timeout=30):
+    deadline = time.monotonic() + timeout
+    while repository_states(client).get(model) != state:
+        assert time.monotonic() < deadline, "%s never became %s" % (model, state)
+        time.sleep(0.1)

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,8 @@ public final class ModelController {
     private final Map<String, Path> overrideDirs = new ConcurrentHashMap<>();
     /** Models whose current load used overrides: loading them again without any is a real reload. */
     private final Set<String> overridden = ConcurrentHashMap.newKeySet();
+    /** Explicit mode: the composing models each ensemble's load brought in (Triton's "dependents"). */
+    private final ComposingModels composing = new ComposingModels();
 
     /**
      * @param loadThreads   runs loads (--model-load-thread-count threads)
@@ -97,7 +100,7 @@ public final class ModelController {
     public CompletableFuture<Void> load(String name, ModelLoadParameters parameters) {
         checkExplicit();
         ModelConfig override = parseOverride(parameters);
-        return CompletableFuture.runAsync(() -> loadNow(name, override, parameters.files()), loadThreads);
+        return CompletableFuture.runAsync(() -> loadByUser(name, override, parameters.files()), loadThreads);
     }
 
     /**
@@ -106,7 +109,13 @@ public final class ModelController {
      */
     public void loadHere(String name, ModelLoadParameters parameters) {
         checkExplicit();
-        loadNow(name, parseOverride(parameters), parameters.files());
+        loadByUser(name, parseOverride(parameters), parameters.files());
+    }
+
+    /** A load the user asked for: the model is theirs from now on, never unloaded as some ensemble's dependent. */
+    private void loadByUser(String name, ModelConfig override, Map<String, byte[]> files) {
+        composing.claimedByUser(name);
+        loadNow(name, override, files, Set.of());
     }
 
     /**
@@ -114,12 +123,18 @@ public final class ModelController {
      * requests now; its requests in flight finish before its instances are finalized. Unloading a model that
      * is not loaded does nothing.
      *
-     * @param unloadDependents accepted for Triton's API; no model depends on another here (ensembles are not
-     *                         part of this repository)
+     * @param unloadDependents also unload the composing models this ensemble's load brought in, unless another
+     *                         loaded ensemble still uses them (Triton's "unload model and dependents")
      */
     public CompletableFuture<Void> unload(String name, boolean unloadDependents) {
         checkExplicit();
-        return unloadNow(name);
+        List<String> dependents = composing.release(name, unloadDependents);
+        List<CompletableFuture<Void>> unloads = new ArrayList<>();
+        unloads.add(unloadNow(name));
+        for (String dependent : dependents) {
+            unloads.add(unload(dependent, true));
+        }
+        return CompletableFuture.allOf(unloads.toArray(CompletableFuture[]::new));
     }
 
     /** One poll (poll mode): loads new models, reloads changed ones, unloads removed ones. */
@@ -188,13 +203,14 @@ public final class ModelController {
 
     private void loadQuietly(String name) {
         try {
-            loadNow(name, null, Map.of());
+            loadNow(name, null, Map.of(), Set.of());
         } catch (RuntimeException e) {
             // Logged by the loader; the model's state says why.
         }
     }
 
-    private void loadNow(String name, ModelConfig override, Map<String, byte[]> files) {
+    /** @param ensembles the ensembles whose loads led here, innermost last (a cycle among them is refused) */
+    private void loadNow(String name, ModelConfig override, Map<String, byte[]> files, Set<String> ensembles) {
         ReentrantLock lock = locks.computeIfAbsent(name, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -218,7 +234,7 @@ public final class ModelController {
             stamps.put(name, stamp);
             Path loadDir = files.isEmpty() ? dir : OverrideDirectory.write(name, files);
             try {
-                reload(name, dir, loadDir, override);
+                reload(name, dir, loadDir, override, ensembles);
             } catch (RuntimeException e) {
                 if (loadDir != dir) {
                     deleteQuietly(loadDir);
@@ -241,11 +257,14 @@ public final class ModelController {
     }
 
     /** Loads the new versions while the old ones serve, then swaps; a failed reload keeps what served. */
-    private void reload(String name, Path dir, Path loadDir, ModelConfig override) {
+    private void reload(String name, Path dir, Path loadDir, ModelConfig override, Set<String> ensembles) {
         LoadedModel old = repository.model(name);
         PreparedModel prepared;
         try {
             prepared = loader.prepare(name, loadDir, override);
+            if (mode == ModelControlMode.EXPLICIT) {
+                loadComposingModels(name, prepared.config(), ensembles);
+            }
         } catch (TritonException e) {
             LOG.error("failed to load '{}': {}", name, e.getMessage());
             if (old == null || !hasReady(old)) {
@@ -263,6 +282,37 @@ public final class ModelController {
         String failures = RepositoryStates.failures(name, loaded);
         if (!failures.isEmpty()) {
             throw TritonException.invalidArg(failures);
+        }
+    }
+
+    /**
+     * Explicit mode loads an ensemble's composing models with it, as Triton does: those not loaded yet are
+     * loaded first (and recorded as its dependents); one that fails fails the ensemble's load.
+     */
+    private void loadComposingModels(String ensemble, ModelConfig config, Set<String> ensembles) {
+        List<String> steps = ComposingModels.stepModels(config);
+        if (steps.isEmpty()) {
+            return;
+        }
+        composing.uses(ensemble, steps);
+        Set<String> chain = new LinkedHashSet<>(ensembles);
+        chain.add(ensemble);
+        for (String step : steps) {
+            if (chain.contains(step)) {
+                throw TritonException.invalidArg("ensemble '" + ensemble + "' depends on '" + step
+                        + "', which contains it: circular dependency between ensembles " + chain);
+            }
+            LoadedModel loaded = repository.model(step);
+            if (loaded != null && hasReady(loaded)) {
+                continue;
+            }
+            try {
+                loadNow(step, null, Map.of(), chain);
+            } catch (TritonException e) {
+                throw TritonException.invalidArg("ensemble '" + ensemble + "' cannot load its composing model '"
+                        + step + "': " + e.getMessage());
+            }
+            composing.loadedAlongWith(step);
         }
     }
 

@@ -129,7 +129,9 @@ public final class Server implements AutoCloseable {
         BlsDispatcher bls = new BlsDispatcher(loadedService::get);
         python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled, timers));
 
-        ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers, inFlight);
+        // A model whose instances all make no progress for stub-timeout-seconds reports not ready (both isolations).
+        ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers, inFlight,
+                StubHealthPolicy.fromPythonSettings(options.backendConfig().python()).timeoutNanos());
         this.timers = timers;
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
                 metrics.customMetrics()::releaseOwner);

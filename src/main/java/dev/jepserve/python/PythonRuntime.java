@@ -21,11 +21,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PythonRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PythonRuntime.class);
 
+    /** How long unloading waits for an instance's own thread to end (one stuck in execute() is left behind). */
+    private static final long INSTANCE_THREAD_CLOSE_MILLIS = 1000;
+
     private final PythonWorkers workers;
+    private final String modulesDir;
     private final AtomicLong nextKey = new AtomicLong();
 
-    private PythonRuntime(PythonWorkers workers) {
+    private PythonRuntime(PythonWorkers workers, String modulesDir) {
         this.workers = workers;
+        this.modulesDir = modulesDir;
     }
 
     /**
@@ -47,7 +52,7 @@ public final class PythonRuntime implements AutoCloseable {
                 });
         LOG.info("Python {} from {} (numpy {}, jep {}), {} Python thread(s)", environment.version(),
                 environment.prefix(), environment.numpyVersion(), environment.jepVersion(), workers.size());
-        return new PythonRuntime(workers);
+        return new PythonRuntime(workers, modulesDir);
     }
 
     private static RuntimeBinding bind(jep.SharedInterpreter interpreter, String modulesDir) {
@@ -141,6 +146,22 @@ public final class PythonRuntime implements AutoCloseable {
      */
     public CompletableFuture<String> execute(String instanceKey, String batchJson, Object[] buffers) {
         return workers.submit(runtime -> runtime.execute(instanceKey, batchJson, buffers));
+    }
+
+    /**
+     * A Python thread of one's own (its own SharedInterpreter, the same GIL and modules) for one in-process
+     * instance's execute() calls: a sleeping or looping execute() then holds only that thread. Close it after
+     * the instance is finalized.
+     */
+    public PythonWorkers newInstanceThread(String instanceName) {
+        return new PythonWorkers(1, "python-" + instanceName + "-", INSTANCE_THREAD_CLOSE_MILLIS,
+                interpreter -> bind(interpreter, modulesDir), null);
+    }
+
+    /** {@link #execute(String, String, Object[])} on an instance's own thread ({@link #newInstanceThread}). */
+    public CompletableFuture<String> execute(PythonWorkers thread, String instanceKey, String batchJson,
+                                             Object[] buffers) {
+        return thread.submit(runtime -> runtime.execute(instanceKey, batchJson, buffers));
     }
 
     /** Starts an instance's is_ready() on a worker; see {@link RuntimeBinding#checkReady}. */

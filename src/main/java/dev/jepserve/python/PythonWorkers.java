@@ -19,8 +19,10 @@ import java.util.function.Function;
 /**
  * The platform threads that run Python. Each owns one {@link SharedInterpreter} for its whole life (Jep
  * requires an interpreter to be used and closed on the thread that made it) and takes calls from one
- * shared queue. All of them share one GIL, so their number is a throughput knob of its own, separate from
- * the number of model instances.
+ * shared queue. All of them share one GIL. The server's pool ({@code --python-threads}) runs the work not tied
+ * to one instance (imports, initialize, finalize, is_ready, auto_complete); each in-process model instance
+ * has a pool of one thread of its own for its execute() calls, so a sleeping or looping execute() holds only
+ * its own instance.
  */
 public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     /** A unit of Python work, run on a worker thread with that thread's runtime binding. */
@@ -40,6 +42,8 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     private final ThreadLocal<RuntimeBinding> ownRuntime = new ThreadLocal<>();
     /** Worker threads waiting in {@link #helpUntil}: woken when a call is queued. */
     private final Set<Thread> helpers = ConcurrentHashMap.newKeySet();
+    /** How long {@link #close()} waits for each thread to finish its current call. */
+    private final long closeWaitMillis;
 
     /**
      * Starts {@code count} threads and waits until each has its interpreter.
@@ -48,6 +52,17 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
      * @param onFirstReady runs once, on the first thread, before any call (process-wide Python set-up)
      */
     public PythonWorkers(int count, Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady) {
+        this(count, "python-", 10_000, bind, onFirstReady);
+    }
+
+    /**
+     * @param namePrefix      the threads' names: the prefix and their index
+     * @param closeWaitMillis how long {@link #close()} waits for each thread (one stuck in a call that never
+     *                        returns is left behind: it is a daemon, and its interpreter cannot be closed elsewhere)
+     */
+    public PythonWorkers(int count, String namePrefix, long closeWaitMillis,
+                         Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady) {
+        this.closeWaitMillis = closeWaitMillis;
         if (count < 1) {
             throw new IllegalArgumentException("need at least one Python thread, got " + count);
         }
@@ -56,7 +71,7 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
             RuntimeException[] failure = new RuntimeException[1];
             boolean first = i == 0;
             Thread thread = new Thread(() -> runWorker(bind, first ? onFirstReady : null, ready, failure),
-                    "python-" + i);
+                    namePrefix + i);
             thread.setDaemon(true);
             thread.start();
             awaitUninterruptibly(ready);
@@ -139,7 +154,7 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         }
         for (Thread thread : threads) {
             try {
-                thread.join(10_000);
+                thread.join(closeWaitMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

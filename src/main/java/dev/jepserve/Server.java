@@ -267,7 +267,19 @@ public final class Server implements AutoCloseable {
         GrpcOptions grpc = options.grpc();
         return new GrpcServerOptions(options.grpcAddress(), options.grpcPort(), Math.max(1, grpc.inferThreadCount()),
                 new GrpcServerOptions.Keepalive(grpc.keepaliveTimeMs(), grpc.keepaliveTimeoutMs(),
-                        grpc.keepalivePermitWithoutCalls(), grpc.http2MinRecvPingIntervalWithoutDataMs()));
+                        grpc.keepalivePermitWithoutCalls(), grpc.http2MinRecvPingIntervalWithoutDataMs()),
+                grpcConnections(grpc));
+    }
+
+    /** --grpc-max-connections, the idle and handshake timeouts and --grpc-max-connection-age[-grace]. */
+    private static GrpcServerOptions.Connections grpcConnections(GrpcOptions grpc) {
+        try {
+            return new GrpcServerOptions.Connections(grpc.maxConnections(), grpc.idleTimeoutSecs() * 1000L,
+                    grpc.handshakeTimeoutSecs() * 1000L, grpc.maxConnectionAgeMs().orElse(0),
+                    grpc.maxConnectionAgeGraceMs().orElse(0));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
     }
 
     /**

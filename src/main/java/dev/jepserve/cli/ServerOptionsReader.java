@@ -149,7 +149,10 @@ public final class ServerOptionsReader {
                 mutual,
                 flags.text("--grpc-server-cert"),
                 flags.text("--grpc-server-key"),
-                flags.text("--grpc-root-cert"));
+                flags.text("--grpc-root-cert"),
+                flags.integer("--grpc-max-connections"),
+                flags.integer("--grpc-idle-timeout-secs"),
+                flags.integer("--grpc-handshake-timeout-secs"));
     }
 
     private static OptionalInt optionalInt(ParsedFlags flags, String name) {

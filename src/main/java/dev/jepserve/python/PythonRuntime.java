@@ -26,11 +26,13 @@ public final class PythonRuntime implements AutoCloseable {
 
     private final PythonWorkers workers;
     private final String modulesDir;
+    private final NestedCalls nested;
     private final AtomicLong nextKey = new AtomicLong();
 
-    private PythonRuntime(PythonWorkers workers, String modulesDir) {
+    private PythonRuntime(PythonWorkers workers, String modulesDir, NestedCalls nested) {
         this.workers = workers;
         this.modulesDir = modulesDir;
+        this.nested = nested;
     }
 
     /**
@@ -45,14 +47,16 @@ public final class PythonRuntime implements AutoCloseable {
         // The program name makes CPython find the venv (pyvenv.cfg) next to it, independently of PATH.
         MainInterpreter.setInitParams(new PyConfig().setProgramName(environment.executable().toString()));
         String modulesDir = PythonSources.extract().toString();
-        PythonWorkers workers = new PythonWorkers(threads, interpreter -> bind(interpreter, modulesDir),
+        NestedCalls nested = new NestedCalls();
+        PythonWorkers workers = new PythonWorkers(threads, "python-", 10_000, nested,
+                interpreter -> bind(interpreter, modulesDir),
                 first -> {
                     checkNumpySupport(first);
                     first.bootstrap(logSink, metricsBackend, callbacks);
                 });
         LOG.info("Python {} from {} (numpy {}, jep {}), {} Python thread(s)", environment.version(),
                 environment.prefix(), environment.numpyVersion(), environment.jepVersion(), workers.size());
-        return new PythonRuntime(workers, modulesDir);
+        return new PythonRuntime(workers, modulesDir, nested);
     }
 
     private static RuntimeBinding bind(jep.SharedInterpreter interpreter, String modulesDir) {
@@ -154,7 +158,7 @@ public final class PythonRuntime implements AutoCloseable {
      * the instance is finalized.
      */
     public PythonWorkers newInstanceThread(String instanceName) {
-        return new PythonWorkers(1, "python-" + instanceName + "-", INSTANCE_THREAD_CLOSE_MILLIS,
+        return new PythonWorkers(1, "python-" + instanceName + "-", INSTANCE_THREAD_CLOSE_MILLIS, nested,
                 interpreter -> bind(interpreter, modulesDir), null);
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -44,6 +45,8 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     private final Set<Thread> helpers = ConcurrentHashMap.newKeySet();
     /** How long {@link #close()} waits for each thread to finish its current call. */
     private final long closeWaitMillis;
+    /** Calls a waiting Python thread caused itself, which it may run instead of this pool's thread. */
+    private final NestedCalls nested;
 
     /**
      * Starts {@code count} threads and waits until each has its interpreter.
@@ -52,17 +55,20 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
      * @param onFirstReady runs once, on the first thread, before any call (process-wide Python set-up)
      */
     public PythonWorkers(int count, Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady) {
-        this(count, "python-", 10_000, bind, onFirstReady);
+        this(count, "python-", 10_000, new NestedCalls(), bind, onFirstReady);
     }
 
     /**
      * @param namePrefix      the threads' names: the prefix and their index
      * @param closeWaitMillis how long {@link #close()} waits for each thread (one stuck in a call that never
      *                        returns is left behind: it is a daemon, and its interpreter cannot be closed elsewhere)
+     * @param nested          shared by every pool of the interpreter: lets a thread waiting for a BLS answer run
+     *                        the call it caused on another pool
      */
-    public PythonWorkers(int count, String namePrefix, long closeWaitMillis,
-                         Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady) {
+    PythonWorkers(int count, String namePrefix, long closeWaitMillis, NestedCalls nested,
+                  Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady) {
         this.closeWaitMillis = closeWaitMillis;
+        this.nested = nested;
         if (count < 1) {
             throw new IllegalArgumentException("need at least one Python thread, got " + count);
         }
@@ -90,7 +96,9 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     /** Queues a call; the future completes on the worker thread with its result or its exception. */
     public <T> CompletableFuture<T> submit(Call<T> call) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        queue.add(new Task<>(call, future));
+        Task<T> task = new Task<>(call, future, nested);
+        queue.add(task);
+        nested.offer(this, task);
         if (!helpers.isEmpty()) {
             helpers.forEach(LockSupport::unpark);
         }
@@ -106,33 +114,43 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         RuntimeBinding own = ownRuntime.get();
         if (own != null) {
             CompletableFuture<T> future = new CompletableFuture<>();
-            new Task<>(call, future).run(own);
+            new Task<>(call, future, nested).run(own);
             return future.join();
         }
         return submit(call).join();
     }
 
     /**
-     * Runs queued calls on this worker thread while it waits: the nested call runs on the same interpreter
-     * (Jep released the GIL around the Java call that waits), and the waiting call resumes when it returns.
+     * Runs calls on this Python thread while it waits: first the calls it caused itself on other pools
+     * ({@link NestedCalls}: the called instance's execute()), then, on one of this pool's threads, this pool's
+     * queued calls. A nested call runs on the same interpreter (Jep released the GIL around the Java call that
+     * waits), and the waiting call resumes when it returns.
      */
     @Override
     public boolean helpUntil(BooleanSupplier ready, long deadlineNanos) {
         RuntimeBinding runtime = ownRuntime.get();
-        if (runtime == null) {
+        if (runtime == null && !nested.isPythonThread()) {
             return false;
         }
         Thread self = Thread.currentThread();
-        helpers.add(self);
+        if (runtime != null) {
+            helpers.add(self);
+        }
         try {
             while (!ready.getAsBoolean()) {
-                Object next = queue.poll();
+                if (nested.runOne()) {
+                    continue;
+                }
+                Object next = runtime == null ? null : queue.poll();
                 if (next == STOP) {
                     queue.add(STOP); // the stop is for a worker's main loop, not for a helping wait
                     next = null;
                 }
                 if (next != null) {
-                    ((Task<?>) next).run(runtime);
+                    Task<?> task = (Task<?>) next;
+                    if (task.claim()) {
+                        task.run(runtime);
+                    }
                     continue;
                 }
                 long remaining = deadlineNanos - System.nanoTime();
@@ -143,6 +161,7 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
             }
         } finally {
             helpers.remove(self);
+            nested.dropOffers();
         }
         return true;
     }
@@ -181,13 +200,17 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         }
         ready.countDown();
         ownRuntime.set(runtime);
+        nested.attach(this, runtime);
         try {
             while (true) {
                 Object next = queue.take();
                 if (next == STOP) {
                     break;
                 }
-                ((Task<?>) next).run(runtime);
+                Task<?> task = (Task<?>) next;
+                if (task.claim()) {
+                    task.run(runtime);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -215,12 +238,32 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         }
     }
 
-    private record Task<T>(Call<T> call, CompletableFuture<T> future) {
-        void run(RuntimeBinding runtime) {
+    /** A queued call; run once, by its pool's thread or by the thread it was offered to. */
+    private static final class Task<T> extends AtomicBoolean implements NestedCalls.Claimable {
+        private final Call<T> call;
+        private final CompletableFuture<T> future;
+        private final NestedCalls nested;
+
+        Task(Call<T> call, CompletableFuture<T> future, NestedCalls nested) {
+            this.call = call;
+            this.future = future;
+            this.nested = nested;
+        }
+
+        @Override
+        public boolean claim() {
+            return compareAndSet(false, true);
+        }
+
+        @Override
+        public void run(RuntimeBinding runtime) {
+            nested.taskStarted();
             try {
                 future.complete(call.run(runtime));
             } catch (Throwable t) {
                 future.completeExceptionally(t);
+            } finally {
+                nested.taskEnded();
             }
         }
     }

@@ -7,6 +7,11 @@ get; anything else (another status, a reset, a time-out) is an unexpected result
 samples the server's RSS, threads and open files (the JVM and its stub processes), and prints one line.
 
     .venv/bin/python bench/soak.py --duration 300 --concurrency 32
+    nice -n 15 .venv/bin/python bench/soak.py --duration 1800 --jvm-flag=-Xmx256m --histogram-at 300 --histogram-at 1700
+
+--jvm-flag passes a flag to the server JVM (a capped heap shows whether RSS levels off); --histogram-at takes
+a heap class histogram (`jcmd <pid> GC.class_histogram`, which runs a full GC first) at that second of the
+run and keeps its top classes in the result, so two of them show what grows if anything does.
 
 Writes the samples and totals as JSON to bench/results/soak-<UTC time>.json. Exit status 1 when any result
 was unexpected or the server died.
@@ -96,7 +101,32 @@ def process_figures(pid):
             files += len(os.listdir("/proc/%d/fd" % one))
         except (FileNotFoundError, ProcessLookupError, KeyError):
             pass
-    return {"rss_mib": rss, "threads": threads, "open_files": files, "processes": len(pids)}
+    return {"rss_mib": rss, "jvm_rss_mib": own_rss(pid), "threads": threads, "open_files": files,
+            "processes": len(pids)}
+
+
+def own_rss(pid):
+    """RSS (MiB) of the server JVM alone."""
+    try:
+        for line in Path("/proc/%d/status" % pid).read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def class_histogram(pid, top=25):
+    """The top classes of the JVM's live heap (a full GC first), and the total line."""
+    try:
+        text = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], capture_output=True, text=True,
+                              timeout=120).stdout
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return {"error": repr(error)}
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    rows = [line for line in lines if line.lstrip()[:1].isdigit() and ":" in line]
+    total = [line for line in lines if line.startswith("Total")]
+    return {"top": rows[:top], "total": total[0] if total else None}
 
 
 def children(pid):
@@ -128,25 +158,37 @@ async def worker(session, base, tally, stop_at, weights, rng):
             tally.record(kind, False, repr(error))
 
 
-async def sampler(pid, tally, started, stop_at, interval, samples):
+async def sampler(pid, tally, started, stop_at, interval, samples, histogram_at, histograms):
     previous = 0
+    pending = sorted(histogram_at)
     while True:
         now = time.monotonic()
+        while pending and now - started >= pending[0]:
+            at = pending.pop(0)
+            histogram = await asyncio.to_thread(class_histogram, pid)
+            histogram["t"] = round(time.monotonic() - started)
+            histograms.append(histogram)
+            print("t=%5ds  heap histogram: %s" % (histogram["t"], histogram.get("total")), flush=True)
         figures = process_figures(pid)
         figures.update(t=round(now - started), requests=tally.requests - previous, unexpected=tally.unexpected)
         previous = tally.requests
         samples.append(figures)
-        print("t=%5ds  req/interval=%6d  unexpected=%d  rss=%4d MiB  threads=%3d  files=%3d  processes=%d"
-              % (figures["t"], figures["requests"], figures["unexpected"], figures["rss_mib"], figures["threads"],
-                 figures["open_files"], figures["processes"]), flush=True)
+        print("t=%5ds  req/interval=%6d  unexpected=%d  rss=%4d MiB (jvm %4d)  threads=%3d  files=%3d  "
+              "processes=%d" % (figures["t"], figures["requests"], figures["unexpected"], figures["rss_mib"],
+                                figures["jvm_rss_mib"], figures["threads"], figures["open_files"],
+                                figures["processes"]), flush=True)
         if now >= stop_at:
             return
-        await asyncio.sleep(min(interval, max(0.1, stop_at - time.monotonic())))
+        wake = stop_at
+        if pending:
+            wake = min(wake, started + pending[0])
+        await asyncio.sleep(min(interval, max(0.1, wake - time.monotonic())))
 
 
 async def run(args, base, pid):
     tally = Tally()
     samples = []
+    histograms = []
     weights = [weight for _, weight, *_ in MIX]
     started = time.monotonic()
     stop_at = started + args.duration
@@ -155,9 +197,9 @@ async def run(args, base, pid):
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         tasks = [asyncio.create_task(worker(session, base, tally, stop_at, weights, random.Random(i)))
                  for i in range(args.concurrency)]
-        await sampler(pid, tally, started, stop_at, args.interval, samples)
+        await sampler(pid, tally, started, stop_at, args.interval, samples, args.histogram_at, histograms)
         await asyncio.gather(*tasks)
-    return tally, samples, time.monotonic() - started
+    return tally, samples, histograms, time.monotonic() - started
 
 
 def wait_live(base, process, timeout=180):
@@ -182,6 +224,10 @@ def main():
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--interval", type=int, default=30, help="seconds between samples")
     parser.add_argument("--server-arg", action="append", default=[], help="extra jepserve flag (repeatable)")
+    parser.add_argument("--jvm-flag", action="append", default=[],
+                        help="flag for the server JVM, e.g. --jvm-flag=-Xmx256m (repeatable)")
+    parser.add_argument("--histogram-at", action="append", type=int, default=[],
+                        help="second of the run at which to take a heap class histogram (repeatable)")
     args = parser.parse_args()
 
     repository = Path(tempfile.mkdtemp(prefix="jepserve-soak-"))
@@ -192,7 +238,8 @@ def main():
     shutil.copyfile(JAR, jar)
     port = free_port()
     log_path = repository / "server.log"
-    command = ["java", "-jar", str(jar), "--python", str(VENV), "--model-repository", str(repository),
+    command = ["java"] + args.jvm_flag + [
+        "-jar", str(jar), "--python", str(VENV), "--model-repository", str(repository),
                "--http-address", "127.0.0.1", "--http-port", str(port), "--grpc-port", str(free_port()),
                "--metrics-port", str(free_port()), "--strict-readiness", "false"] + args.server_arg
     with open(log_path, "wb") as log:
@@ -200,7 +247,7 @@ def main():
     base = "http://127.0.0.1:%d" % port
     try:
         wait_live(base, process)
-        tally, samples, elapsed = asyncio.run(run(args, base, process.pid))
+        tally, samples, histograms, elapsed = asyncio.run(run(args, base, process.pid))
         alive = process.poll() is None
     finally:
         process.terminate()
@@ -211,16 +258,18 @@ def main():
     log_text = log_path.read_text(errors="replace")
     traces = log_text.count("\tat ")
     result = {
-        "duration_s": round(elapsed), "concurrency": args.concurrency, "requests": tally.requests,
+        "duration_s": round(elapsed), "concurrency": args.concurrency, "jvm_flags": args.jvm_flag,
+        "requests": tally.requests,
         "requests_per_s": round(tally.requests / elapsed), "unexpected": tally.unexpected,
         "unexpected_examples": tally.examples, "by_kind": tally.by_kind, "server_alive_at_end": alive,
         "stack_trace_lines_in_log": traces, "exit_code": process.returncode, "samples": samples,
+        "heap_histograms": histograms,
     }
     results = PROJECT / "bench" / "results"
     results.mkdir(exist_ok=True)
     out = results / ("soak-%s.json" % time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
     out.write_text(json.dumps(result, indent=1) + "\n")
-    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=1))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("samples", "heap_histograms")}, indent=1))
     print("written to", out.relative_to(PROJECT))
     if tally.unexpected == 0 and alive and traces == 0:
         shutil.rmtree(repository, ignore_errors=True)

@@ -27,6 +27,9 @@ import java.util.OptionalInt;
  * @param serverCert                   --grpc-server-cert (null: none)
  * @param serverKey                    --grpc-server-key (null: none)
  * @param rootCert                     --grpc-root-cert (null: none)
+ * @param maxConnections               --grpc-max-connections
+ * @param idleTimeoutSecs              --grpc-idle-timeout-secs (0: never)
+ * @param handshakeTimeoutSecs         --grpc-handshake-timeout-secs (0: grpc-java's default)
  */
 public record GrpcOptions(
         int inferThreadCount,
@@ -48,7 +51,10 @@ public record GrpcOptions(
         boolean useSslMutual,
         String serverCert,
         String serverKey,
-        String rootCert) {
+        String rootCert,
+        int maxConnections,
+        int idleTimeoutSecs,
+        int handshakeTimeoutSecs) {
 
     public GrpcOptions {
         restrictedProtocols = List.copyOf(restrictedProtocols);

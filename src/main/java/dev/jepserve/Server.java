@@ -129,7 +129,9 @@ public final class Server implements AutoCloseable {
         BlsDispatcher bls = new BlsDispatcher(loadedService::get);
         python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled, timers));
 
-        ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers, inFlight);
+        // A model whose instances all make no progress for stub-timeout-seconds reports not ready (both isolations).
+        ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers, inFlight,
+                StubHealthPolicy.fromPythonSettings(options.backendConfig().python()).timeoutNanos());
         this.timers = timers;
         InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
                 metrics.customMetrics()::releaseOwner);
@@ -265,7 +267,19 @@ public final class Server implements AutoCloseable {
         GrpcOptions grpc = options.grpc();
         return new GrpcServerOptions(options.grpcAddress(), options.grpcPort(), Math.max(1, grpc.inferThreadCount()),
                 new GrpcServerOptions.Keepalive(grpc.keepaliveTimeMs(), grpc.keepaliveTimeoutMs(),
-                        grpc.keepalivePermitWithoutCalls(), grpc.http2MinRecvPingIntervalWithoutDataMs()));
+                        grpc.keepalivePermitWithoutCalls(), grpc.http2MinRecvPingIntervalWithoutDataMs()),
+                grpcConnections(grpc));
+    }
+
+    /** --grpc-max-connections, the idle and handshake timeouts and --grpc-max-connection-age[-grace]. */
+    private static GrpcServerOptions.Connections grpcConnections(GrpcOptions grpc) {
+        try {
+            return new GrpcServerOptions.Connections(grpc.maxConnections(), grpc.idleTimeoutSecs() * 1000L,
+                    grpc.handshakeTimeoutSecs() * 1000L, grpc.maxConnectionAgeMs().orElse(0),
+                    grpc.maxConnectionAgeGraceMs().orElse(0));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
     }
 
     /**

@@ -127,6 +127,10 @@ public final class ServerOptionsReader {
     }
 
     private static GrpcOptions grpc(ParsedFlags flags) {
+        // A bad connection limit is a usage error, as for HTTP (the gRPC server builds the same record later).
+        checked(() -> new dev.jepserve.grpc.GrpcServerOptions.Connections(flags.integer("--grpc-max-connections"),
+                flags.integer("--grpc-idle-timeout-secs") * 1000L,
+                flags.integer("--grpc-handshake-timeout-secs") * 1000L, 0, 0));
         boolean mutual = flags.bool("--grpc-use-ssl-mutual");
         return new GrpcOptions(
                 flags.integer("--grpc-infer-thread-count"),
@@ -149,7 +153,10 @@ public final class ServerOptionsReader {
                 mutual,
                 flags.text("--grpc-server-cert"),
                 flags.text("--grpc-server-key"),
-                flags.text("--grpc-root-cert"));
+                flags.text("--grpc-root-cert"),
+                flags.integer("--grpc-max-connections"),
+                flags.integer("--grpc-idle-timeout-secs"),
+                flags.integer("--grpc-handshake-timeout-secs"));
     }
 
     private static OptionalInt optionalInt(ParsedFlags flags, String name) {

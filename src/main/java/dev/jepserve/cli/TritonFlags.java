@@ -116,10 +116,10 @@ public final class TritonFlags {
             implemented("--grpc-http2-min-recv-ping-interval-without-data", INT, "300000",
                     "shortest accepted interval between client pings, in milliseconds"),
             notYet("--grpc-http2-max-ping-strikes", INT, "2", "bad pings tolerated before closing (0: any)", GRPC),
-            notYet("--grpc-max-connection-age", INT, null, "milliseconds a connection may live", GRPC)
+            implemented("--grpc-max-connection-age", INT, null, "milliseconds a connection may live")
                     .defaultText("unlimited"),
-            notYet("--grpc-max-connection-age-grace", INT, null,
-                    "milliseconds calls get to finish once a connection is too old", GRPC).defaultText("unlimited"),
+            implemented("--grpc-max-connection-age-grace", INT, null,
+                    "milliseconds calls get to finish once a connection is too old").defaultText("unlimited"),
             notYet("--grpc-restricted-protocol", TEXT, null, "require a header for some gRPC protocol groups", GRPC)
                     .label("PROTOCOLS:KEY=VALUE").asRepeatable(),
             // SageMaker
@@ -206,7 +206,10 @@ public final class TritonFlags {
             implemented("--python", TEXT, null,
                     "the Python to embed: a virtual environment or a python executable")
                     .label("PATH").defaultText("$JEPSERVE_PYTHON, else .venv").jepserveOnly(),
-            implemented("--python-threads", INT, "1", "threads that run Python code; they share one GIL")
+            implemented("--python-threads", INT, "1",
+                    "in-process Python threads for work not tied to one instance (imports, initialize, finalize, "
+                            + "is_ready); each in-process instance runs execute() on a thread of its own; all "
+                            + "share one GIL")
                     .jepserveOnly(),
             implemented("--python-isolation", TEXT, "process",
                     "where model instances run: process (a stub process each) or inprocess (the server's "
@@ -226,7 +229,15 @@ public final class TritonFlags {
                             + "byte; 0 never").jepserveOnly(),
             implemented("--http-body-timeout-secs", INT, "300",
                     "close an HTTP connection whose request body is not complete this long after its headers; "
-                            + "0 never").jepserveOnly());
+                            + "0 never").jepserveOnly(),
+            implemented("--grpc-max-connections", INT, "1024",
+                    "open gRPC connections at most; a connection beyond it is closed at once").jepserveOnly(),
+            implemented("--grpc-idle-timeout-secs", INT, "300",
+                    "close a gRPC connection with no call in progress after this long (GOAWAY); 0 never")
+                    .jepserveOnly(),
+            implemented("--grpc-handshake-timeout-secs", INT, "30",
+                    "close a gRPC connection whose HTTP/2 handshake is not complete this long after it opened; "
+                            + "0 is grpc-java's 120").jepserveOnly());
 
     private TritonFlags() {
     }

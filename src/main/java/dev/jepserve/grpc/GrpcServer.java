@@ -11,7 +11,6 @@ import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +73,10 @@ public final class GrpcServer implements AutoCloseable {
         DeflateCodec deflate = new DeflateCodec();
         GrpcServerOptions.Keepalive keepalive = options.keepalive();
         InferenceGrpcService inference = new InferenceGrpcService(service, executor, openStreams, logs, traces);
-        Server built = NettyServerBuilder.forAddress(new InetSocketAddress(options.address(), options.port()))
-                .channelType(NioServerSocketChannel.class)
+        GrpcServerOptions.Connections connections = options.connections();
+        GrpcConnectionCap cap = new GrpcConnectionCap(connections.max());
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.address(), options.port()))
+                .channelFactory(() -> new CappedServerSocketChannel(cap))
                 .bossEventLoopGroup(acceptor)
                 .workerEventLoopGroup(workers)
                 .withChildOption(ChannelOption.TCP_NODELAY, true)
@@ -88,8 +89,9 @@ public final class GrpcServer implements AutoCloseable {
                 .decompressorRegistry(DecompressorRegistry.getDefaultInstance().with(deflate, true))
                 .compressorRegistry(compressors(deflate))
                 .addService(ServerInterceptors.intercept(inference, new StreamErrorMode()))
-                .addService(new ReadinessHealthService(service::isReady))
-                .build();
+                .addService(new ReadinessHealthService(service::isReady));
+        limitConnectionTimes(builder, connections);
+        Server built = builder.build();
         try {
             built.start();
         } catch (IOException bindFailure) {
@@ -133,6 +135,22 @@ public final class GrpcServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop(DEFAULT_STOP_TIMEOUT_MILLIS);
+    }
+
+    /** Idle, handshake and age limits (grpc-java's own knobs); 0 leaves grpc-java's default (none, or 120 s). */
+    private static void limitConnectionTimes(NettyServerBuilder builder, GrpcServerOptions.Connections connections) {
+        if (connections.idleTimeoutMillis() > 0) {
+            builder.maxConnectionIdle(connections.idleTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (connections.handshakeTimeoutMillis() > 0) {
+            builder.handshakeTimeout(connections.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (connections.maxAgeMillis() > 0) {
+            builder.maxConnectionAge(connections.maxAgeMillis(), TimeUnit.MILLISECONDS);
+            if (connections.maxAgeGraceMillis() > 0) {
+                builder.maxConnectionAgeGrace(connections.maxAgeGraceMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     private static CompressorRegistry compressors(DeflateCodec deflate) {

@@ -7,8 +7,41 @@ package dev.jepserve.grpc;
  * @param port            the TCP port; 0 picks a free one (see {@link GrpcServer#port()})
  * @param executorThreads threads that decode requests and encode responses (never event loops, never Python)
  * @param keepalive       HTTP/2 keepalive settings
+ * @param connections     how many connections are kept open, and for how long
  */
-public record GrpcServerOptions(String address, int port, int executorThreads, Keepalive keepalive) {
+public record GrpcServerOptions(String address, int port, int executorThreads, Keepalive keepalive,
+                                Connections connections) {
+    /** {@link Connections#DEFAULTS} for the connections. */
+    public GrpcServerOptions(String address, int port, int executorThreads, Keepalive keepalive) {
+        this(address, port, executorThreads, keepalive, Connections.DEFAULTS);
+    }
+
+    /**
+     * Limits on connections, as the HTTP endpoint has them (0 disables a time limit).
+     *
+     * @param max                  open connections at most (--grpc-max-connections); one beyond is closed at once
+     * @param idleTimeoutMillis    a connection with no call in progress is closed (GOAWAY) after this long
+     *                             (--grpc-idle-timeout-secs)
+     * @param handshakeTimeoutMillis a connection whose HTTP/2 preface and settings are not complete this long after
+     *                             it opened is closed (--grpc-handshake-timeout-secs)
+     * @param maxAgeMillis         a connection is closed (GOAWAY) once this old (--grpc-max-connection-age)
+     * @param maxAgeGraceMillis    calls still open then get this long to finish (--grpc-max-connection-age-grace)
+     */
+    public record Connections(int max, long idleTimeoutMillis, long handshakeTimeoutMillis, long maxAgeMillis,
+                              long maxAgeGraceMillis) {
+        /** 1024 connections, 300 s idle, 30 s for the handshake, no age limit (the HTTP endpoint's defaults). */
+        public static final Connections DEFAULTS = new Connections(1024, 300_000, 30_000, 0, 0);
+
+        public Connections {
+            if (max < 1) {
+                throw new IllegalArgumentException("the gRPC connection limit must be >= 1, got " + max);
+            }
+            if (idleTimeoutMillis < 0 || handshakeTimeoutMillis < 0 || maxAgeMillis < 0 || maxAgeGraceMillis < 0) {
+                throw new IllegalArgumentException("gRPC connection times must be >= 0");
+            }
+        }
+    }
+
     /**
      * tritonserver's --grpc-keepalive-* settings that grpc-java has knobs for.
      *
@@ -44,6 +77,9 @@ public record GrpcServerOptions(String address, int port, int executorThreads, K
         }
         if (keepalive == null) {
             throw new IllegalArgumentException("keepalive settings are required");
+        }
+        if (connections == null) {
+            throw new IllegalArgumentException("connection limits are required");
         }
     }
 

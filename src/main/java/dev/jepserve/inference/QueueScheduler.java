@@ -6,8 +6,10 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +34,8 @@ public final class QueueScheduler implements Scheduler {
     private final ArrayDeque<ScheduledRequest> queue = new ArrayDeque<>();
     /** Accepted and not yet finally answered: queued, running, or answered later by a decoupled model. */
     private final Set<ScheduledRequest> live = new HashSet<>();
+    /** The batch each busy instance runs and when it started: for {@link #allInstancesStuck}. */
+    private final Map<ModelInstance, Running> running = new IdentityHashMap<>();
     private final BatchPolicy policy;
     private final BatchShapes shapes;
     private final InferenceObserver observer;
@@ -131,6 +135,7 @@ public final class QueueScheduler implements Scheduler {
                     break;
                 }
                 ModelInstance instance = idle.pollFirst();
+                running.put(instance, new Running(batch, now));
                 actions.add(() -> run(instance, batch));
             }
             armTimer(now);
@@ -277,11 +282,47 @@ public final class QueueScheduler implements Scheduler {
             } finally {
                 requeueRescheduled(batch);
                 synchronized (lock) {
+                    running.remove(instance);
                     idle.addLast(instance);
                 }
                 schedule();
             }
         });
+    }
+
+    /**
+     * Whether every instance is busy with an execute() that made no progress for longer than {@code limitNanos}:
+     * it has not returned, and no request of its batch got an answer (a timeout's included) in that time. Such
+     * a model reports not ready (the in-process twin of a hung stub, which is killed after the same limit).
+     */
+    public boolean allInstancesStuck(long limitNanos) {
+        List<Running> busy;
+        synchronized (lock) {
+            if (!idle.isEmpty() || running.isEmpty()) {
+                return false;
+            }
+            busy = new ArrayList<>(running.values());
+        }
+        long now = System.nanoTime();
+        for (Running batch : busy) {
+            if (now - batch.lastProgressNanos() <= limitNanos) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record Running(List<ScheduledRequest> batch, long startedNanos) {
+        long lastProgressNanos() {
+            long last = startedNanos;
+            for (ScheduledRequest pending : batch) {
+                long answered = pending.lastResponseNanos();
+                if (answered != Long.MIN_VALUE && answered - last > 0) {
+                    last = answered;
+                }
+            }
+            return last;
+        }
     }
 
     /** Requests the model released for another execution go back to the end of the queue. */

@@ -254,6 +254,11 @@ public final class ScheduledRequest {
         }
     }
 
+    /** When the last answer went out (System.nanoTime), or Long.MIN_VALUE before the first. */
+    synchronized long lastResponseNanos() {
+        return anyResponse ? lastResponseNanos : Long.MIN_VALUE;
+    }
+
     /** The request was handed to an instance at this time. */
     synchronized void started(long nanos) {
         startedNanos = nanos;

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Python models in the server's own embedded interpreter: each instance imports its own copy of model.py
- * and runs on the shared Python worker threads.
+ * and runs its execute() calls on a Python thread of its own (Triton's one thread per instance); loading,
+ * initialize and finalize run on the server's Python workers.
  */
 public final class InProcessPythonBackend implements ModelBackend {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessPythonBackend.class);
@@ -92,7 +93,16 @@ public final class InProcessPythonBackend implements ModelBackend {
                             source.versionDir(), InitializeArgs.of(configJson, group, instanceName,
                                     source.modelDir(), version, name), decoupled);
                     instanceKeys.add(instanceKey);
-                    instances.add(new PythonModelInstance(instanceKey, instanceName, name, version, python, callbacks));
+                    PythonWorkers thread;
+                    try {
+                        thread = python.newInstanceThread(instanceName);
+                    } catch (RuntimeException e) {
+                        python.finalizeInstance(instanceKey);
+                        throw TritonException.internal("model instance '" + instanceName
+                                + "' got no Python thread: " + e.getMessage());
+                    }
+                    instances.add(new PythonModelInstance(instanceKey, instanceName, name, version, python, callbacks,
+                            thread));
                 }
             }
         } catch (TritonException e) {

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** A TritonPythonModel object living in the embedded interpreter; its calls run on the Python workers. */
+/**
+ * A TritonPythonModel object living in the embedded interpreter: its execute() calls run on its own Python
+ * thread, its other calls (is_ready, finalize) on the server's Python workers.
+ */
 public final class PythonModelInstance implements ModelInstance {
     private static final Logger LOG = LoggerFactory.getLogger(PythonModelInstance.class);
 
@@ -24,9 +27,12 @@ public final class PythonModelInstance implements ModelInstance {
     private final String version;
     private final PythonRuntime python;
     private final PythonCallbacks callbacks;
+    private final PythonWorkers thread;
 
+    /** @param thread the instance's own Python thread for execute() ({@link PythonRuntime#newInstanceThread}) */
     PythonModelInstance(String key, String name, String modelName, String version, PythonRuntime python,
-                        PythonCallbacks callbacks) {
+                        PythonCallbacks callbacks, PythonWorkers thread) {
+        this.thread = thread;
         this.key = key;
         this.name = name;
         this.modelName = modelName;
@@ -46,7 +52,7 @@ public final class PythonModelInstance implements ModelInstance {
         long batchHandle = callbacks.openBatch(returned);
         PythonBatchEncoder.Encoded encoded = PythonBatchEncoder.encode(batchHandle, batch, callbacks, modelName, version);
         returned.whenComplete((times, error) -> callbacks.closeFinished(encoded.requestHandles()));
-        python.execute(key, BorderJson.write(encoded.message()), encoded.numpyViews())
+        python.execute(thread, key, BorderJson.write(encoded.message()), encoded.numpyViews())
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         failBatch(batch, batchHandle, error);
@@ -102,8 +108,20 @@ public final class PythonModelInstance implements ModelInstance {
         return answer;
     }
 
-    /** Runs finalize() (errors are logged, as Triton does) and drops the Python object. Blocks until done. */
+    /**
+     * Runs finalize() (errors are logged, as Triton does) and drops the Python object, then ends the instance's
+     * own thread. Blocks until done. finalize() runs on the server's workers, so an execute() that never returns
+     * does not keep the instance from unloading.
+     */
     public void finalizeInstance() {
+        try {
+            finalizeObject();
+        } finally {
+            thread.close();
+        }
+    }
+
+    private void finalizeObject() {
         try {
             String error = python.finalizeInstance(key);
             if (error != null) {

@@ -21,11 +21,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PythonRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PythonRuntime.class);
 
+    /** How long unloading waits for an instance's own thread to end (one stuck in execute() is left behind). */
+    private static final long INSTANCE_THREAD_CLOSE_MILLIS = 1000;
+
     private final PythonWorkers workers;
+    private final String modulesDir;
+    private final NestedCalls nested;
     private final AtomicLong nextKey = new AtomicLong();
 
-    private PythonRuntime(PythonWorkers workers) {
+    private PythonRuntime(PythonWorkers workers, String modulesDir, NestedCalls nested) {
         this.workers = workers;
+        this.modulesDir = modulesDir;
+        this.nested = nested;
     }
 
     /**
@@ -40,14 +47,16 @@ public final class PythonRuntime implements AutoCloseable {
         // The program name makes CPython find the venv (pyvenv.cfg) next to it, independently of PATH.
         MainInterpreter.setInitParams(new PyConfig().setProgramName(environment.executable().toString()));
         String modulesDir = PythonSources.extract().toString();
-        PythonWorkers workers = new PythonWorkers(threads, interpreter -> bind(interpreter, modulesDir),
+        NestedCalls nested = new NestedCalls();
+        PythonWorkers workers = new PythonWorkers(threads, "python-", 10_000, nested,
+                interpreter -> bind(interpreter, modulesDir),
                 first -> {
                     checkNumpySupport(first);
                     first.bootstrap(logSink, metricsBackend, callbacks);
                 });
         LOG.info("Python {} from {} (numpy {}, jep {}), {} Python thread(s)", environment.version(),
                 environment.prefix(), environment.numpyVersion(), environment.jepVersion(), workers.size());
-        return new PythonRuntime(workers);
+        return new PythonRuntime(workers, modulesDir, nested);
     }
 
     private static RuntimeBinding bind(jep.SharedInterpreter interpreter, String modulesDir) {
@@ -141,6 +150,22 @@ public final class PythonRuntime implements AutoCloseable {
      */
     public CompletableFuture<String> execute(String instanceKey, String batchJson, Object[] buffers) {
         return workers.submit(runtime -> runtime.execute(instanceKey, batchJson, buffers));
+    }
+
+    /**
+     * A Python thread of one's own (its own SharedInterpreter, the same GIL and modules) for one in-process
+     * instance's execute() calls: a sleeping or looping execute() then holds only that thread. Close it after
+     * the instance is finalized.
+     */
+    public PythonWorkers newInstanceThread(String instanceName) {
+        return new PythonWorkers(1, "python-" + instanceName + "-", INSTANCE_THREAD_CLOSE_MILLIS, nested,
+                interpreter -> bind(interpreter, modulesDir), null);
+    }
+
+    /** {@link #execute(String, String, Object[])} on an instance's own thread ({@link #newInstanceThread}). */
+    public CompletableFuture<String> execute(PythonWorkers thread, String instanceKey, String batchJson,
+                                             Object[] buffers) {
+        return thread.submit(runtime -> runtime.execute(instanceKey, batchJson, buffers));
     }
 
     /** Starts an instance's is_ready() on a worker; see {@link RuntimeBinding#checkReady}. */

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -19,8 +20,10 @@ import java.util.function.Function;
 /**
  * The platform threads that run Python. Each owns one {@link SharedInterpreter} for its whole life (Jep
  * requires an interpreter to be used and closed on the thread that made it) and takes calls from one
- * shared queue. All of them share one GIL, so their number is a throughput knob of its own, separate from
- * the number of model instances.
+ * shared queue. All of them share one GIL. The server's pool ({@code --python-threads}) runs the work not tied
+ * to one instance (imports, initialize, finalize, is_ready, auto_complete); each in-process model instance
+ * has a pool of one thread of its own for its execute() calls, so a sleeping or looping execute() holds only
+ * its own instance.
  */
 public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     /** A unit of Python work, run on a worker thread with that thread's runtime binding. */
@@ -40,6 +43,10 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     private final ThreadLocal<RuntimeBinding> ownRuntime = new ThreadLocal<>();
     /** Worker threads waiting in {@link #helpUntil}: woken when a call is queued. */
     private final Set<Thread> helpers = ConcurrentHashMap.newKeySet();
+    /** How long {@link #close()} waits for each thread to finish its current call. */
+    private final long closeWaitMillis;
+    /** Calls a waiting Python thread caused itself, which it may run instead of this pool's thread. */
+    private final NestedCalls nested;
 
     /**
      * Starts {@code count} threads and waits until each has its interpreter.
@@ -48,6 +55,20 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
      * @param onFirstReady runs once, on the first thread, before any call (process-wide Python set-up)
      */
     public PythonWorkers(int count, Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady) {
+        this(count, "python-", 10_000, new NestedCalls(), bind, onFirstReady);
+    }
+
+    /**
+     * @param namePrefix      the threads' names: the prefix and their index
+     * @param closeWaitMillis how long {@link #close()} waits for each thread (one stuck in a call that never
+     *                        returns is left behind: it is a daemon, and its interpreter cannot be closed elsewhere)
+     * @param nested          shared by every pool of the interpreter: lets a thread waiting for a BLS answer run
+     *                        the call it caused on another pool
+     */
+    PythonWorkers(int count, String namePrefix, long closeWaitMillis, NestedCalls nested,
+                  Function<SharedInterpreter, RuntimeBinding> bind, Consumer<RuntimeBinding> onFirstReady) {
+        this.closeWaitMillis = closeWaitMillis;
+        this.nested = nested;
         if (count < 1) {
             throw new IllegalArgumentException("need at least one Python thread, got " + count);
         }
@@ -56,7 +77,7 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
             RuntimeException[] failure = new RuntimeException[1];
             boolean first = i == 0;
             Thread thread = new Thread(() -> runWorker(bind, first ? onFirstReady : null, ready, failure),
-                    "python-" + i);
+                    namePrefix + i);
             thread.setDaemon(true);
             thread.start();
             awaitUninterruptibly(ready);
@@ -75,7 +96,9 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     /** Queues a call; the future completes on the worker thread with its result or its exception. */
     public <T> CompletableFuture<T> submit(Call<T> call) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        queue.add(new Task<>(call, future));
+        Task<T> task = new Task<>(call, future, nested);
+        queue.add(task);
+        nested.offer(this, task);
         if (!helpers.isEmpty()) {
             helpers.forEach(LockSupport::unpark);
         }
@@ -91,33 +114,43 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         RuntimeBinding own = ownRuntime.get();
         if (own != null) {
             CompletableFuture<T> future = new CompletableFuture<>();
-            new Task<>(call, future).run(own);
+            new Task<>(call, future, nested).run(own);
             return future.join();
         }
         return submit(call).join();
     }
 
     /**
-     * Runs queued calls on this worker thread while it waits: the nested call runs on the same interpreter
-     * (Jep released the GIL around the Java call that waits), and the waiting call resumes when it returns.
+     * Runs calls on this Python thread while it waits: first the calls it caused itself on other pools
+     * ({@link NestedCalls}: the called instance's execute()), then, on one of this pool's threads, this pool's
+     * queued calls. A nested call runs on the same interpreter (Jep released the GIL around the Java call that
+     * waits), and the waiting call resumes when it returns.
      */
     @Override
     public boolean helpUntil(BooleanSupplier ready, long deadlineNanos) {
         RuntimeBinding runtime = ownRuntime.get();
-        if (runtime == null) {
+        if (runtime == null && !nested.isPythonThread()) {
             return false;
         }
         Thread self = Thread.currentThread();
-        helpers.add(self);
+        if (runtime != null) {
+            helpers.add(self);
+        }
         try {
             while (!ready.getAsBoolean()) {
-                Object next = queue.poll();
+                if (nested.runOne()) {
+                    continue;
+                }
+                Object next = runtime == null ? null : queue.poll();
                 if (next == STOP) {
                     queue.add(STOP); // the stop is for a worker's main loop, not for a helping wait
                     next = null;
                 }
                 if (next != null) {
-                    ((Task<?>) next).run(runtime);
+                    Task<?> task = (Task<?>) next;
+                    if (task.claim()) {
+                        task.run(runtime);
+                    }
                     continue;
                 }
                 long remaining = deadlineNanos - System.nanoTime();
@@ -128,6 +161,7 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
             }
         } finally {
             helpers.remove(self);
+            nested.dropOffers();
         }
         return true;
     }
@@ -139,7 +173,7 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         }
         for (Thread thread : threads) {
             try {
-                thread.join(10_000);
+                thread.join(closeWaitMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -166,13 +200,17 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         }
         ready.countDown();
         ownRuntime.set(runtime);
+        nested.attach(this, runtime);
         try {
             while (true) {
                 Object next = queue.take();
                 if (next == STOP) {
                     break;
                 }
-                ((Task<?>) next).run(runtime);
+                Task<?> task = (Task<?>) next;
+                if (task.claim()) {
+                    task.run(runtime);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -200,12 +238,32 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         }
     }
 
-    private record Task<T>(Call<T> call, CompletableFuture<T> future) {
-        void run(RuntimeBinding runtime) {
+    /** A queued call; run once, by its pool's thread or by the thread it was offered to. */
+    private static final class Task<T> extends AtomicBoolean implements NestedCalls.Claimable {
+        private final Call<T> call;
+        private final CompletableFuture<T> future;
+        private final NestedCalls nested;
+
+        Task(Call<T> call, CompletableFuture<T> future, NestedCalls nested) {
+            this.call = call;
+            this.future = future;
+            this.nested = nested;
+        }
+
+        @Override
+        public boolean claim() {
+            return compareAndSet(false, true);
+        }
+
+        @Override
+        public void run(RuntimeBinding runtime) {
+            nested.taskStarted();
             try {
                 future.complete(call.run(runtime));
             } catch (Throwable t) {
                 future.completeExceptionally(t);
+            } finally {
+                nested.taskEnded();
             }
         }
     }

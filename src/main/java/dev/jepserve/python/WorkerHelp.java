@@ -3,9 +3,10 @@ package dev.jepserve.python;
 import java.util.function.BooleanSupplier;
 
 /**
- * How a Python call that must wait (a BLS call waiting for its answer) keeps the worker pool going: on a
- * Python worker thread, the wait runs other queued Python work meanwhile, so the model it waits for can run
- * even when every worker is waiting (with --python-threads 1, a model calling a model on the same thread).
+ * How a Python call that must wait (a BLS call waiting for its answer) keeps Python going: on a Python thread,
+ * the wait runs the called instance's execute() itself when the call found it idle ({@link NestedCalls}), and
+ * on a pool thread also the pool's other queued work, so the model it waits for can run even when every thread
+ * of a pool is waiting (a stub's one worker, say).
  */
 public interface WorkerHelp {
     /**

@@ -15,15 +15,20 @@ import dev.jepserve.inference.ModelInstance;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes a servable version from loaded instances, the same way for every backend (Python models and the
  * Java benchmark floor alike): its scheduler per the config, its metric series and its statistics.
  */
 public final class ModelVersionFactory {
+    /** The default of {@link #ModelVersionFactory(VersionMetrics.Factory, ScheduledExecutorService, InFlightRequests, long)}'s limit: stub-timeout-seconds' default. */
+    public static final long DEFAULT_STUCK_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     private final VersionMetrics.Factory metrics;
     private final ScheduledExecutorService timers;
     private final InFlightRequests inFlight;
+    private final long stuckLimitNanos;
 
     /** @param timers batch delays and request timeouts of every scheduler */
     public ModelVersionFactory(VersionMetrics.Factory metrics, ScheduledExecutorService timers) {
@@ -33,6 +38,16 @@ public final class ModelVersionFactory {
     /** @param inFlight where each version's scheduler is listed while it is loaded (shutdown answers them all) */
     public ModelVersionFactory(VersionMetrics.Factory metrics, ScheduledExecutorService timers,
                                InFlightRequests inFlight) {
+        this(metrics, timers, inFlight, DEFAULT_STUCK_LIMIT_NANOS);
+    }
+
+    /**
+     * @param stuckLimitNanos a version whose instances are all in an execute() without progress for longer than
+     *                        this reports not ready (--backend-config python,stub-timeout-seconds)
+     */
+    public ModelVersionFactory(VersionMetrics.Factory metrics, ScheduledExecutorService timers,
+                               InFlightRequests inFlight, long stuckLimitNanos) {
+        this.stuckLimitNanos = stuckLimitNanos;
         this.metrics = metrics;
         this.timers = timers;
         this.inFlight = inFlight;
@@ -53,7 +68,8 @@ public final class ModelVersionFactory {
             versionMetrics.close();
         };
         return new ModelVersionRuntime(name, version, config, scheduler, statistics, loaded.healthy(), onUnload,
-                () -> allReady(loaded.instances()));
+                () -> scheduler.allInstancesStuck(stuckLimitNanos) ? CompletableFuture.completedFuture(false)
+                        : allReady(loaded.instances()));
     }
 
     /** Every instance's own readiness check, at once; true when all say so. */

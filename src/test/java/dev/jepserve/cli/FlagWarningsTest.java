@@ -30,8 +30,8 @@ class FlagWarningsTest {
     @Test
     void flagsWithTheSameReasonShareOneLine() {
         assertThat(warnings("--model-repository=r", "--allow-grpc=true", "--grpc-port", "9001",
-                "--grpc-use-ssl=true", "--grpc-max-connection-age=10"))
-                .containsExactly("--grpc-use-ssl=true --grpc-max-connection-age=10: not implemented yet, "
+                "--grpc-use-ssl=true", "--grpc-http2-max-ping-strikes=5"))
+                .containsExactly("--grpc-use-ssl=true --grpc-http2-max-ping-strikes=5: not implemented yet, "
                         + "grpc-java's default applies");
     }
 

@@ -75,6 +75,23 @@ class ServerOptionsReaderTest {
     }
 
     @Test
+    void grpcConnectionLimitsAreParsedAndCheckedAsUsage() {
+        ServerOptions defaults = read("--model-repository=/m");
+        assertThat(defaults.grpc().maxConnections()).isEqualTo(1024);
+        assertThat(defaults.grpc().idleTimeoutSecs()).isEqualTo(300);
+        assertThat(defaults.grpc().handshakeTimeoutSecs()).isEqualTo(30);
+        ServerOptions options = read("--model-repository=/m", "--grpc-max-connections=8",
+                "--grpc-idle-timeout-secs=5", "--grpc-handshake-timeout-secs=2");
+        assertThat(options.grpc().maxConnections()).isEqualTo(8);
+        assertThat(options.grpc().idleTimeoutSecs()).isEqualTo(5);
+        assertThat(options.grpc().handshakeTimeoutSecs()).isEqualTo(2);
+        assertThatThrownBy(() -> read("--model-repository=/m", "--grpc-max-connections=0"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("connection limit");
+        assertThatThrownBy(() -> read("--model-repository=/m", "--grpc-idle-timeout-secs=-1"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("gRPC connection times");
+    }
+
+    @Test
     void backendConfigKeepsThePythonSettingsAsAMap() {
         ServerOptions options = read("--model-repository=/m", "--backend-config=python,shm-default-byte-size=1048576",
                 "--backend-config", "python,shm-growth-byte-size=65536", "--backend-config=default-max-batch-size=4");

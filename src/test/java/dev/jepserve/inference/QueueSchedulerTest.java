@@ -88,6 +88,44 @@ class QueueSchedulerTest {
     }
 
     @Test
+    void aModelIsStuckOnlyWhileEveryInstanceMadeNoProgressForTheLimit() throws Exception {
+        long limit = TimeUnit.MILLISECONDS.toNanos(300);
+        HeldInstance first = new HeldInstance();
+        HeldInstance second = new HeldInstance();
+        QueueScheduler scheduler = new QueueScheduler(List.of(first, second), BatchPolicy.oneRequestPerCall(),
+                InferenceObserver.NONE, timers);
+        assertThat(scheduler.allInstancesStuck(limit)).as("idle").isFalse();
+        submit(scheduler, request("a", 1), 1);
+        HeldInstance.Execution onFirst = first.next();
+        assertThat(waitFor(() -> scheduler.allInstancesStuck(limit), 1000)).as("one instance still idle").isFalse();
+        submit(scheduler, request("b", 1), 1);
+        HeldInstance.Execution onSecond = second.next();
+        assertThat(scheduler.allInstancesStuck(limit)).as("just started").isFalse();
+        assertThat(waitFor(() -> scheduler.allInstancesStuck(limit), 5000)).as("both past the limit").isTrue();
+        // A response is progress: the instance that answered is not stuck for another limit.
+        ScheduledRequest answering = onSecond.batch().get(0);
+        answering.send(new InferenceResponse("m", "1", "b", Map.of(), List.of()), false);
+        assertThat(scheduler.allInstancesStuck(limit)).isFalse();
+        assertThat(waitFor(() -> scheduler.allInstancesStuck(limit), 5000)).isTrue();
+        // One execute() returns: the model is no longer stuck.
+        onFirst.succeed();
+        assertThat(waitFor(() -> !scheduler.allInstancesStuck(limit), 5000)).isTrue();
+        onSecond.succeed();
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition, long millis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Test
     void defaultSchedulerRunsOneRequestPerCallOnEachIdleInstance() throws Exception {
         HeldInstance first = new HeldInstance();
         HeldInstance second = new HeldInstance();

@@ -158,6 +158,7 @@ public final class Server implements AutoCloseable {
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
                 stubMetrics, bls);
         shutdown.onStop("stub health and restarts", remaining -> stubs.close());
+        logs.onChange(stubs::logSettingsChanged);
         ModelLoader loader = new ModelLoader(new PlatformChoice(new EnsembleBackend(loadedService::get),
                 new IsolationChoice(inProcess, stubs, defaultIsolation)),
                 versions, new ModelLoaderOptions(options.autoCompleteConfig(),

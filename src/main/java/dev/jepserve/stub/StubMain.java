@@ -2,7 +2,9 @@ package dev.jepserve.stub;
 
 import com.google.protobuf.ByteString;
 import dev.jepserve.inference.TritonException;
-import dev.jepserve.logging.LogController;
+import dev.jepserve.logging.LineLog;
+import dev.jepserve.logging.LogFormat;
+import dev.jepserve.logging.LogSettingsChange;
 import dev.jepserve.metrics.RemoteMetrics;
 import dev.jepserve.python.PythonBls;
 import dev.jepserve.python.PythonEnvironment;
@@ -17,6 +19,7 @@ import dev.jepserve.stub.proto.RegionSlice;
 import dev.jepserve.stub.proto.SharedMemory;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.LoadInstance;
+import dev.jepserve.stub.proto.LogSettings;
 import dev.jepserve.stub.proto.MetricsFlushed;
 import dev.jepserve.stub.proto.Pong;
 import dev.jepserve.stub.proto.Reply;
@@ -96,7 +99,7 @@ public final class StubMain {
         // The log layout prints the pid; set it before the first logger exists.
         System.setProperty("jepserve.pid", Long.toString(ProcessHandle.current().pid()));
         if (args.length >= 9) {
-            LogController.install(StubLaunch.parseLogArguments(List.of(args).subList(3, 9)));
+            LineLog.configure(StubLaunch.parseLogArguments(List.of(args).subList(3, 9)));
         }
         trace.mark("logging");
         exitWithParent();
@@ -167,6 +170,7 @@ public final class StubMain {
                 case CHECK_READY -> checkReady(message.getCheckReady().getCheck());
                 case MODEL_CONTROL_REPLY -> forwarder.modelControl().onReply(message.getModelControlReply());
                 case BLS_ANSWER -> bls.onAnswer(message.getBlsAnswer());
+                case LOG_SETTINGS -> applyLogSettings(message.getLogSettings());
                 // Answered here, on the socket's reader thread: it never needs the GIL or the Python worker.
                 case PING -> forwarder.write(FromStub.newBuilder()
                         .setPong(Pong.newBuilder().setSequence(message.getPing().getSequence())).build());
@@ -181,6 +185,12 @@ public final class StubMain {
                 }
             }
         }
+    }
+
+    /** The server's log settings changed (the logging extension): this stub's lines follow them. */
+    private static void applyLogSettings(LogSettings settings) {
+        LineLog.update(new LogSettingsChange(settings.getInfo(), settings.getWarning(), settings.getError(),
+                settings.getVerbose(), LogFormat.parse(settings.getFormat())));
     }
 
     private void traceDone(String phase) {

@@ -36,9 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StubProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StubProcess.class);
-    /** A small heap and quick start: the stub's work happens in Python. */
+    /**
+     * A small heap and quick start: the stub's work happens in Python. Its log is the plain line writer, not
+     * logback (whose start alone costs a JVM about 0.1 s of CPU).
+     */
     private static final List<String> JVM_FLAGS = List.of("-Xss512k", "-Xmx128m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-XX:CICompilerCount=1");
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-XX:CICompilerCount=1",
+            "-Dslf4j.provider=dev.jepserve.logging.LineLogProvider", "-Dslf4j.internal.verbosity=WARN");
 
     /** What a stub sends, apart from replies to calls. */
     interface Listener {

@@ -10,7 +10,9 @@ import dev.jepserve.inference.TritonException;
 import dev.jepserve.python.InitializeArgs;
 import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.PythonSources;
+import dev.jepserve.logging.LogOptions;
 import dev.jepserve.stub.proto.LoadInstance;
+import dev.jepserve.stub.proto.LogSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,6 +82,8 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     /** Runs the stubs' pb_utils model-control calls (loads take as long as they take). */
     private final ExecutorService modelControlThreads;
     private final StubModelControlHandler modelControl;
+    /** The supervisors of every loaded instance, for messages to all running stubs. */
+    private final Set<StubSupervisor> live = ConcurrentHashMap.newKeySet();
     /** Set when the server begins to stop: no stub is restarted from then on. */
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
@@ -239,9 +244,11 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         long pingMillis = TimeUnit.NANOSECONDS.toMillis(policy.pingIntervalNanos());
         ScheduledFuture<?> watchdog = healthTimer.scheduleWithFixedDelay(() -> checkHealth(supervisors),
                 pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        live.addAll(supervisors);
         Runnable release = () -> {
             sweep.cancel(false);
             watchdog.cancel(false);
+            supervisors.forEach(live::remove);
             supervisors.forEach(StubSupervisor::stop);
         };
         // Ready while any instance can serve: batches that reach a restarting one wait for it (see
@@ -286,6 +293,22 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
                 supervisor.checkHealth();
             } catch (RuntimeException e) {
                 LOG.error("stub health check of '{}' failed: {}", supervisor.instance().name(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * The server's log settings changed: every running stub logs by them from now on (a stub started later
+     * gets them with its command line).
+     */
+    public void logSettingsChanged(LogOptions settings) {
+        ToStub message = ToStub.newBuilder().setLogSettings(LogSettings.newBuilder().setVerbose(settings.verbose())
+                .setInfo(settings.info()).setWarning(settings.warning()).setError(settings.error())
+                .setFormat(settings.format().tritonName())).build();
+        for (StubSupervisor supervisor : live) {
+            StubProcess stub = supervisor.instance().stub();
+            if (stub != null) {
+                stub.send(message);
             }
         }
     }

@@ -115,6 +115,8 @@ public final class StubMain {
             PythonEnvironment environment = args.length >= 15
                     ? StubLaunch.parseEnvironment(Path.of(args[1]), List.of(args).subList(9, 15))
                     : new PythonEnvironmentProbe(args[2]).probe(Path.of(args[1]));
+            // Java imports see the JDK's packages only: Jep's default scans the whole jar at start (JdkPackages).
+            jep.SharedInterpreter.setConfig(new jep.JepConfig().setClassEnquirer(new JdkPackages()));
             python = PythonRuntime.start(environment, 1, new PythonLogSink(), new RemoteMetrics(metrics), forwarder);
         } catch (PythonSetupException e) {
             System.err.println("error: " + e.getMessage());

@@ -26,7 +26,9 @@ public final class LineLog {
      * @throws IllegalArgumentException when the log file cannot be opened
      */
     public static synchronized void configure(LogOptions options) {
-        if (options.file() != null) {
+        if (options.file() == null) {
+            out = System.err;
+        } else {
             try {
                 // tritonserver appends to an existing log file.
                 OutputStream file = new FileOutputStream(options.file().toFile(), true);

@@ -12,7 +12,6 @@ queued Python work meanwhile, so a model may call another model served by the sa
 (--python-threads 1) without a deadlock. Models never import this module.
 """
 
-import asyncio
 import contextvars
 import json
 from typing import List, NamedTuple, Union
@@ -149,6 +148,8 @@ def exec_request(request, decoupled):
 def async_exec_request(request, decoupled):
     """InferenceRequest.async_exec(decoupled): an awaitable. The call starts now; only the wait runs on the
     event loop's executor, so calls gathered with asyncio.gather run concurrently."""
+    import asyncio  # on first use (see jepserve_runtime)
+
     check_allowed()
     loop = asyncio.get_event_loop()
     handle = _start(request, decoupled)

@@ -6,7 +6,6 @@ jepserve_border.BatchMessage (JSON) with its inputs as numpy arrays viewing Java
 through jepserve_responses (ResponseMessages to the server's callbacks), from any thread.
 """
 
-import asyncio
 import importlib.util
 import inspect
 import json
@@ -301,6 +300,8 @@ def _start_async(instance, batch_handle, coroutine, answers, input_ns, requests=
     awaits (as Triton). Non-decoupled: it returns when the coroutine ends, reported through the callbacks;
     the Python worker thread is not blocked meanwhile (Triton's stub blocks).
     """
+    import asyncio  # on first use: most models never need it, and it costs every stub's start
+
     loop = _instance_loop(instance)
     scheduled = time.perf_counter_ns()
     future = asyncio.run_coroutine_threadsafe(coroutine, loop)
@@ -324,6 +325,8 @@ def _start_async(instance, batch_handle, coroutine, answers, input_ns, requests=
 
 def _instance_loop(instance):
     """The instance's asyncio loop, on a daemon thread of its own that runs as the instance."""
+    import asyncio
+
     if instance.loop is None:
         loop = asyncio.new_event_loop()
 
@@ -448,6 +451,8 @@ def check_ready(instance_key, check):
         return message
 
     def run_async(coroutine):
+        import asyncio
+
         future = asyncio.run_coroutine_threadsafe(coroutine, _instance_loop(instance))
 
         def done(finished):

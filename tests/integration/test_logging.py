@@ -33,11 +33,11 @@ def server():
     server.stop()
 
 
-@pytest.fixture
-def fresh_server():
-    """A server of the test's own, for tests that change the log settings. In process: a stub takes the log
-    settings of its start, and run-time changes do not reach running stubs yet."""
-    server = start("--python-isolation", "inprocess")
+@pytest.fixture(params=["process", "inprocess"])
+def fresh_server(request):
+    """A server of the test's own, for tests that change the log settings, in both isolation modes: a change
+    reaches the models' already running stub processes too (pb_utils.Logger in a stub honours it)."""
+    server = start("--python-isolation", request.param)
     yield server
     server.stop()
 

@@ -272,3 +272,22 @@ def test_with_two_instances_one_dead_stub_leaves_the_model_ready_and_every_reque
                     break
             assert len(seen - pids) == 1, "the restarted instance answers again"
             assert victim not in seen
+
+
+def test_stubs_that_die_while_the_server_stops_are_not_restarted():
+    """A terminal's Ctrl-C reaches the stubs too: a stub dying during shutdown is neither restarted nor reported
+    with a stack trace (its restart used to be scheduled on executors already stopped)."""
+    repository = make_repository(TEST_MODELS / "stub_crash", EXAMPLES / "add_sub")
+    with JepServe([repository]) as server:
+        with httpclient.InferenceServerClient(server.url) as client:
+            wait_until(lambda: client.is_server_ready(), 120, "server ready")
+            victim = stub_pid(client)
+        server.process.send_signal(signal.SIGTERM)
+        assert server.wait_for_output("signal (15) received", timeout=30), server.output
+        os.kill(victim, signal.SIGKILL)
+        assert server.process.wait(120) == 0, server.output
+        assert server.wait_for_output("jepserve stopped", timeout=10), server.output
+    output = server.output
+    assert "restarting the stub process" not in output
+    assert "RejectedExecutionException" not in output
+    assert "Exception in thread" not in output

@@ -1,5 +1,6 @@
 package dev.jepserve;
 
+import dev.jepserve.concurrent.DaemonThreadFactory;
 import dev.jepserve.bls.BlsDispatcher;
 import dev.jepserve.ensemble.EnsembleBackend;
 import dev.jepserve.ensemble.PlatformChoice;
@@ -23,6 +24,7 @@ import dev.jepserve.python.PythonLogSink;
 import dev.jepserve.python.PythonRuntime;
 import dev.jepserve.repository.FloorModel;
 import dev.jepserve.repository.IsolationChoice;
+import dev.jepserve.repository.LazyBackend;
 import dev.jepserve.repository.ModelController;
 import dev.jepserve.repository.ModelLoader;
 import dev.jepserve.repository.ModelLoaderOptions;
@@ -46,12 +48,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -97,7 +99,8 @@ public final class Server implements AutoCloseable {
         this.logs = logs;
         this.shutdown = shutdown;
         checkRepositories();
-        PythonEnvironment environment = new PythonEnvironmentProbe(BuildInfo.jepVersion()).probe(options.python());
+        // The probe runs a Python process; the server's own start goes on meanwhile (two cores do both).
+        CompletableFuture<PythonEnvironment> probing = probePython(options.python());
 
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "jepserve-timers");
@@ -120,21 +123,35 @@ public final class Server implements AutoCloseable {
         stubMetrics = new StubMetricsHub(metrics.customMetrics());
         startMetricsEndpoint();
 
+        PythonEnvironment environment = awaitProbe(probing);
         PythonCallbacks callbacks = new PythonCallbacks();
-        PythonRuntime python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
-                metrics.customMetrics(), callbacks);
-        shutdown.onStop("Python runtime", remaining -> python.close());
+        // The server's own interpreter starts with the first in-process model (LazyBackend); closed after them.
+        AtomicReference<PythonRuntime> startedPython = new AtomicReference<>();
+        shutdown.onStop("Python runtime", remaining -> {
+            PythonRuntime python = startedPython.get();
+            if (python != null) {
+                python.close();
+            }
+        });
         // BLS calls reach the models through the inference service, which exists once the models are loaded.
         AtomicReference<InferenceService> loadedService = new AtomicReference<>();
         BlsDispatcher bls = new BlsDispatcher(loadedService::get);
-        python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled, timers));
+        LazyBackend inProcess = new LazyBackend(() -> {
+            PythonRuntime python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
+                    metrics.customMetrics(), callbacks);
+            startedPython.set(python);
+            python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled, timers));
+            return new InProcessPythonBackend(python, callbacks, metrics.customMetrics()::releaseOwner);
+        });
+        IsolationChoice.Isolation defaultIsolation = IsolationChoice.Isolation.parse(options.pythonIsolation());
+        if (defaultIsolation == IsolationChoice.Isolation.INPROCESS) {
+            inProcess.startNow(); // a broken Python setup stops the server at once, as before
+        }
 
         // A model whose instances all make no progress for stub-timeout-seconds reports not ready (both isolations).
         ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers, inFlight,
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()).timeoutNanos());
         this.timers = timers;
-        InProcessPythonBackend inProcess = new InProcessPythonBackend(python, callbacks,
-                metrics.customMetrics()::releaseOwner);
         StubProcessBackend stubs = new StubProcessBackend(
                 StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion(), logs::settings)
                         .withEnvironment(environment)
@@ -143,15 +160,16 @@ public final class Server implements AutoCloseable {
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
                 stubMetrics, bls);
         shutdown.onStop("stub health and restarts", remaining -> stubs.close());
+        logs.onChange(stubs::logSettingsChanged);
         ModelLoader loader = new ModelLoader(new PlatformChoice(new EnsembleBackend(loadedService::get),
-                new IsolationChoice(inProcess, stubs, IsolationChoice.Isolation.parse(options.pythonIsolation()))),
+                new IsolationChoice(inProcess, stubs, defaultIsolation)),
                 versions, new ModelLoaderOptions(options.autoCompleteConfig(),
                         options.modelControl().configName()));
         ModelRepository repository = new ModelRepository(options.modelRepositories());
         ModelControlOptions control = options.modelControl();
         ExecutorService loadThreads = Executors.newFixedThreadPool(Math.max(1, control.loadThreadCount()),
-                daemonThreads("jepserve-model-load"));
-        ExecutorService retireThreads = Executors.newCachedThreadPool(daemonThreads("jepserve-model-unload"));
+                new DaemonThreadFactory("jepserve-model-load"));
+        ExecutorService retireThreads = Executors.newCachedThreadPool(new DaemonThreadFactory("jepserve-model-unload"));
         ModelController controller = new ModelController(repository, loader, control.mode(), loadThreads,
                 retireThreads, options.exitTimeoutSecs() * 1000L);
         shutdown.onStop("models", remaining -> {
@@ -183,6 +201,8 @@ public final class Server implements AutoCloseable {
         loadedService.set(service);
         serving.set(true);
         startEndpoints();
+        // Runs first at shutdown: stubs dying while the models unload are not restarted.
+        shutdown.onStop("stub restarts", remaining -> stubs.stopRestarts());
     }
 
     /**
@@ -196,6 +216,27 @@ public final class Server implements AutoCloseable {
             return new Server(options, logs, shutdown);
         } catch (RuntimeException e) {
             shutdown.run(options.exitTimeoutSecs() * 1000L);
+            throw e;
+        }
+    }
+
+    private static CompletableFuture<PythonEnvironment> probePython(Path setting) {
+        return CompletableFuture.supplyAsync(() -> new PythonEnvironmentProbe(BuildInfo.jepVersion()).probe(setting),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "jepserve-python-probe");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+    }
+
+    /** The probe's result; its PythonSetupException (a one-line reason) as thrown. */
+    private static PythonEnvironment awaitProbe(CompletableFuture<PythonEnvironment> probing) {
+        try {
+            return probing.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
             throw e;
         }
     }
@@ -326,14 +367,5 @@ public final class Server implements AutoCloseable {
         } finally {
             terminated.countDown();
         }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
 final class CallerSource {
     private static final StackWalker WALKER = StackWalker.getInstance();
     private static final Set<String> OWN_CLASSES = Set.of(CallerSource.class.getName(),
-            TritonLineLayout.class.getName());
+            TritonLineLayout.class.getName(), LineLogger.class.getName());
 
     private CallerSource() {
     }

@@ -10,7 +10,10 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The server's log settings, from the command line at start and from the logging extension (HTTP and gRPC)
@@ -24,6 +27,8 @@ public final class LogController {
     private final AtomicReference<LogOptions> current;
     private final Logger root;
     private final TritonLineLayout layout;
+    /** Told the settings after each change (stub processes log by them too). */
+    private final List<Consumer<LogOptions>> listeners = new CopyOnWriteArrayList<>();
 
     private LogController(LogOptions options, Logger root, TritonLineLayout layout) {
         this.current = new AtomicReference<>(options);
@@ -77,7 +82,13 @@ public final class LogController {
         layout.setFormat(updated.format());
         current.set(updated);
         applyLevel(updated);
+        listeners.forEach(listener -> listener.accept(updated));
         return updated;
+    }
+
+    /** Calls {@code listener} with the new settings after every change from now on. */
+    public void onChange(Consumer<LogOptions> listener) {
+        listeners.add(listener);
     }
 
     private void applyLevel(LogOptions options) {

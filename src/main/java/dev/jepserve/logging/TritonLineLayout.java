@@ -13,7 +13,7 @@ import java.util.Map;
  * Writes each event as a tritonserver log line ({@link TritonLogHeading} then the message). The source is the
  * model's {@code model.py:42} for pb_utils.Logger lines (the MDC key {@link #SOURCE_KEY}), else the Java
  * caller's {@code File.java:line}. The format can change while the server runs (the logging extension).
- * Named in logback.xml, so it needs a public no-argument constructor.
+ * Made by {@link StartupLogConfigurator} at start and by {@link LogController}.
  */
 public final class TritonLineLayout extends LayoutBase<ILoggingEvent> {
     /** MDC key holding a Python {@code file:line}. */

@@ -22,12 +22,18 @@ public final class RuntimeBinding {
 
     RuntimeBinding(SharedInterpreter interpreter, String modulesDirectory) {
         this.interpreter = interpreter;
+        boolean cached = java.nio.file.Path.of(modulesDirectory).startsWith(PythonSources.cacheRoot());
         interpreter.set("_jepserve_modules_dir", modulesDirectory);
         interpreter.exec("import sys\n"
                 + "if _jepserve_modules_dir not in sys.path:\n"
                 + "    sys.path.insert(0, _jepserve_modules_dir)\n"
                 + "del _jepserve_modules_dir\n"
-                + "import jepserve_runtime");
+                // In jepserve's cache the glue keeps its compiled form (every stub process imports it).
+                + "_jepserve_no_pyc = sys.dont_write_bytecode\n"
+                + "sys.dont_write_bytecode = sys.dont_write_bytecode and not " + (cached ? "True" : "False") + "\n"
+                + "import jepserve_runtime\n"
+                + "sys.dont_write_bytecode = _jepserve_no_pyc\n"
+                + "del _jepserve_no_pyc");
         this.execute = function("execute");
         this.loadModule = function("load_module");
         this.unloadModule = function("unload_module");

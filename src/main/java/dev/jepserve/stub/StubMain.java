@@ -2,7 +2,9 @@ package dev.jepserve.stub;
 
 import com.google.protobuf.ByteString;
 import dev.jepserve.inference.TritonException;
-import dev.jepserve.logging.LogController;
+import dev.jepserve.logging.LineLog;
+import dev.jepserve.logging.LogFormat;
+import dev.jepserve.logging.LogSettingsChange;
 import dev.jepserve.metrics.RemoteMetrics;
 import dev.jepserve.python.PythonBls;
 import dev.jepserve.python.PythonEnvironment;
@@ -17,10 +19,14 @@ import dev.jepserve.stub.proto.RegionSlice;
 import dev.jepserve.stub.proto.SharedMemory;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.LoadInstance;
+import dev.jepserve.stub.proto.LogSettings;
 import dev.jepserve.stub.proto.MetricsFlushed;
 import dev.jepserve.stub.proto.Pong;
 import dev.jepserve.stub.proto.Reply;
 import dev.jepserve.stub.proto.ToStub;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -42,6 +48,7 @@ import java.util.concurrent.CompletionException;
  */
 public final class StubMain {
     private static final long METRICS_FLUSH_MILLIS = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(StubMain.class);
 
     private final StubChannel channel;
     private final StubForwarder forwarder;
@@ -55,11 +62,14 @@ public final class StubMain {
         return thread;
     });
     private volatile String instanceKey;
+    /** Phases of this stub's start, logged (verbose) once its first load or auto-complete finished. */
+    private volatile StubStartTrace trace;
     /** The input region the server writes batches into (null until LoadInstance names it). */
     private SharedRegion inputs;
 
     private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, StubMetricsLink metrics,
-                     StubBlsTransport bls) {
+                     StubBlsTransport bls, StubStartTrace trace) {
+        this.trace = trace;
         this.bls = bls;
         this.channel = channel;
         this.forwarder = forwarder;
@@ -84,15 +94,19 @@ public final class StubMain {
     }
 
     public static void main(String[] args) throws IOException {
+        StubStartTrace trace = new StubStartTrace();
+        trace.mark("main");
         // The log layout prints the pid; set it before the first logger exists.
         System.setProperty("jepserve.pid", Long.toString(ProcessHandle.current().pid()));
         if (args.length >= 9) {
-            LogController.install(StubLaunch.parseLogArguments(List.of(args).subList(3, 9)));
+            LineLog.configure(StubLaunch.parseLogArguments(List.of(args).subList(3, 9)));
         }
+        trace.mark("logging");
         exitWithParent();
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         StubChannel channel = new StubChannel(socket);
+        trace.mark("connected");
         StubForwarder forwarder = new StubForwarder(channel);
         StubMetricsLink metrics = new StubMetricsLink(forwarder);
         forwarder.attachMetrics(metrics);
@@ -101,12 +115,15 @@ public final class StubMain {
             PythonEnvironment environment = args.length >= 15
                     ? StubLaunch.parseEnvironment(Path.of(args[1]), List.of(args).subList(9, 15))
                     : new PythonEnvironmentProbe(args[2]).probe(Path.of(args[1]));
+            // Java imports see the JDK's packages only: Jep's default scans the whole jar at start (JdkPackages).
+            jep.SharedInterpreter.setConfig(new jep.JepConfig().setClassEnquirer(new JdkPackages()));
             python = PythonRuntime.start(environment, 1, new PythonLogSink(), new RemoteMetrics(metrics), forwarder);
         } catch (PythonSetupException e) {
             System.err.println("error: " + e.getMessage());
             Runtime.getRuntime().halt(3);
             return;
         }
+        trace.mark("python");
         startMetricsFlush(forwarder);
         StubBlsTransport bls = new StubBlsTransport(forwarder);
         python.installBls(new PythonBls(bls, python.workerHelp(), forwarder::isCancelled,
@@ -115,7 +132,7 @@ public final class StubMain {
                     thread.setDaemon(true);
                     return thread;
                 })));
-        new StubMain(channel, forwarder, python, metrics, bls).serve();
+        new StubMain(channel, forwarder, python, metrics, bls, trace).serve();
         // The server is gone (or told us to finish): no Python thread may keep the process alive.
         Runtime.getRuntime().halt(0);
     }
@@ -130,13 +147,20 @@ public final class StubMain {
                     if (load.hasSharedMemory()) {
                         openRegions(load.getSharedMemory());
                     }
-                    lifecycle.execute(() -> reply(callId, load(load)));
+                    lifecycle.execute(() -> {
+                        String error = load(load);
+                        traceDone("instance loaded");
+                        reply(callId, error);
+                    });
                 }
                 case AUTO_COMPLETE -> {
                     long callId = message.getCallId();
                     AutoCompleteConfig request = message.getAutoComplete();
-                    lifecycle.execute(() -> forwarder.write(FromStub.newBuilder().setReply(autoComplete(callId, request))
-                            .build()));
+                    lifecycle.execute(() -> {
+                        Reply reply = autoComplete(callId, request);
+                        traceDone("auto-complete");
+                        forwarder.write(FromStub.newBuilder().setReply(reply).build());
+                    });
                 }
                 case RELEASE_OUTPUTS -> forwarder.releaseOutputs(message.getReleaseOutputs().getOffsetsList());
                 case METRIC_REPLY -> metrics.onReply(message.getMetricReply());
@@ -148,6 +172,7 @@ public final class StubMain {
                 case CHECK_READY -> checkReady(message.getCheckReady().getCheck());
                 case MODEL_CONTROL_REPLY -> forwarder.modelControl().onReply(message.getModelControlReply());
                 case BLS_ANSWER -> bls.onAnswer(message.getBlsAnswer());
+                case LOG_SETTINGS -> applyLogSettings(message.getLogSettings());
                 // Answered here, on the socket's reader thread: it never needs the GIL or the Python worker.
                 case PING -> forwarder.write(FromStub.newBuilder()
                         .setPong(Pong.newBuilder().setSequence(message.getPing().getSequence())).build());
@@ -161,6 +186,21 @@ public final class StubMain {
                 default -> {
                 }
             }
+        }
+    }
+
+    /** The server's log settings changed (the logging extension): this stub's lines follow them. */
+    private static void applyLogSettings(LogSettings settings) {
+        LineLog.update(new LogSettingsChange(settings.getInfo(), settings.getWarning(), settings.getError(),
+                settings.getVerbose(), LogFormat.parse(settings.getFormat())));
+    }
+
+    private void traceDone(String phase) {
+        StubStartTrace started = trace;
+        if (started != null) {
+            trace = null;
+            started.mark(phase);
+            LOG.debug("stub start: {}", started.summary());
         }
     }
 

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -36,9 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StubProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StubProcess.class);
-    /** A small heap and quick start: the stub's work happens in Python. */
+    /**
+     * A small heap and quick start: the stub's work happens in Python. Its log is the plain line writer, not
+     * logback (whose start alone costs a JVM about 0.1 s of CPU).
+     */
     private static final List<String> JVM_FLAGS = List.of("-Xss512k", "-Xmx128m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-XX:CICompilerCount=1");
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-XX:CICompilerCount=1",
+            "-Dslf4j.provider=dev.jepserve.logging.LineLogProvider", "-Dslf4j.internal.verbosity=WARN");
 
     /** What a stub sends, apart from replies to calls. */
     interface Listener {
@@ -112,31 +118,44 @@ final class StubProcess implements AutoCloseable {
     }
 
     /**
-     * Waits on the caller's thread (no pool) for the stub to connect, giving up when it exits first or the
-     * timeout passes.
+     * Waits on the caller's thread for the stub to connect: a blocking accept, which the stub's exit or the
+     * timeout ends by closing the listening socket (no polling: eleven stubs starting at once used to wake
+     * their loading threads every 5 ms each).
      */
     private static SocketChannel awaitConnection(ServerSocketChannel server, Process process, long timeoutSeconds)
             throws IOException {
-        server.configureBlocking(false);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (true) {
-            SocketChannel socket = server.accept();
-            if (socket != null) {
-                socket.configureBlocking(true);
-                return socket;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        process.onExit().thenRun(() -> closeQuietly(server));
+        CompletableFuture.delayedExecutor(timeoutSeconds, TimeUnit.SECONDS).execute(() -> {
+            if (server.isOpen()) {
+                timedOut.set(true);
+                closeQuietly(server);
             }
-            if (!process.isAlive()) {
-                throw new IOException("the stub exited with status " + process.exitValue() + " before connecting");
-            }
-            if (System.nanoTime() > deadline) {
+        });
+        try {
+            return server.accept();
+        } catch (ClosedByInterruptException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the stub to connect");
+        } catch (ClosedChannelException e) {
+            if (timedOut.get()) {
                 throw new IOException("the stub did not connect within " + timeoutSeconds + " s");
             }
             try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
+                process.waitFor(1, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the stub to connect");
             }
+            throw new IOException(process.isAlive() ? "the stub's connection could not be accepted"
+                    : "the stub exited with status " + process.exitValue() + " before connecting");
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel server) {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing only ends a wait
         }
     }
 

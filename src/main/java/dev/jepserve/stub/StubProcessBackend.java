@@ -1,5 +1,6 @@
 package dev.jepserve.stub;
 
+import dev.jepserve.concurrent.DaemonThreadFactory;
 import dev.jepserve.bls.BlsTransport;
 import dev.jepserve.config.ModelConfigJson;
 import dev.jepserve.config.proto.ModelConfig;
@@ -8,7 +9,10 @@ import dev.jepserve.inference.ModelBackend;
 import dev.jepserve.inference.TritonException;
 import dev.jepserve.python.InitializeArgs;
 import dev.jepserve.python.PythonCallbacks;
+import dev.jepserve.python.PythonSources;
+import dev.jepserve.logging.LogOptions;
 import dev.jepserve.stub.proto.LoadInstance;
+import dev.jepserve.stub.proto.LogSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,9 +37,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Python models in stub processes: one child process per instance, each with its own interpreter,
@@ -78,6 +82,10 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
     /** Runs the stubs' pb_utils model-control calls (loads take as long as they take). */
     private final ExecutorService modelControlThreads;
     private final StubModelControlHandler modelControl;
+    /** The supervisors of every loaded instance, for messages to all running stubs. */
+    private final Set<StubSupervisor> live = ConcurrentHashMap.newKeySet();
+    /** Set when the server begins to stop: no stub is restarted from then on. */
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
     /**
      * @param callbacks       resolves the request handles of every stub's responses
@@ -97,11 +105,14 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         this.timers = timers;
         this.policy = policy;
         this.restartCounters = restartCounters;
-        this.healthTimer = Executors.newSingleThreadScheduledExecutor(daemonThreads("jepserve-stub-health"));
-        this.restarter = Executors.newCachedThreadPool(daemonThreads("jepserve-stub-restart"));
-        this.modelControlThreads = Executors.newCachedThreadPool(daemonThreads("jepserve-stub-model-control"));
+        this.healthTimer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("jepserve-stub-health"));
+        this.restarter = Executors.newCachedThreadPool(new DaemonThreadFactory("jepserve-stub-restart"));
+        this.modelControlThreads = Executors.newCachedThreadPool(new DaemonThreadFactory("jepserve-stub-model-control"));
         this.modelControl = new StubModelControlHandler(callbacks, modelControlThreads);
         StubRegions.removeStale();
+        // Archives and extracted modules of rebuilt or deleted jars would otherwise pile up in the user's cache.
+        StubClassSharing.pruneStale(StubClassSharing.directory(), launch.classpath());
+        PythonSources.pruneCache();
         this.environments = new ExecutionEnvironments(launch.environment() == null ? ""
                 : launch.environment().version());
     }
@@ -209,7 +220,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
                             new StubModelInstance(instanceName, source.modelName(), version, callbacks,
                                     modelControl, bls, TimeUnit.NANOSECONDS.toMillis(policy.timeoutNanos())), load, launch,
                             policy, restartCounters.open(source.modelName(), version, instanceName), healthTimer,
-                            restarter, customMetrics, supervisors.isEmpty() ? spare : null);
+                            restarter, customMetrics, supervisors.isEmpty() ? spare : null, shuttingDown::get);
                     supervisors.add(supervisor);
                 }
             }
@@ -233,9 +244,11 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         long pingMillis = TimeUnit.NANOSECONDS.toMillis(policy.pingIntervalNanos());
         ScheduledFuture<?> watchdog = healthTimer.scheduleWithFixedDelay(() -> checkHealth(supervisors),
                 pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        live.addAll(supervisors);
         Runnable release = () -> {
             sweep.cancel(false);
             watchdog.cancel(false);
+            supervisors.forEach(live::remove);
             supervisors.forEach(StubSupervisor::stop);
         };
         // Ready while any instance can serve: batches that reach a restarting one wait for it (see
@@ -284,23 +297,39 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
         }
     }
 
+    /**
+     * The server's log settings changed: every running stub logs by them from now on (a stub started later
+     * gets them with its command line).
+     */
+    public void logSettingsChanged(LogOptions settings) {
+        ToStub message = ToStub.newBuilder().setLogSettings(LogSettings.newBuilder().setVerbose(settings.verbose())
+                .setInfo(settings.info()).setWarning(settings.warning()).setError(settings.error())
+                .setFormat(settings.format().tritonName())).build();
+        for (StubSupervisor supervisor : live) {
+            StubProcess stub = supervisor.instance().stub();
+            if (stub != null) {
+                stub.send(message);
+            }
+        }
+    }
+
+    /**
+     * The server is stopping: stubs that die from now on (a terminal's Ctrl-C reaches them too) are not
+     * restarted. Call first thing at shutdown.
+     */
+    public void stopRestarts() {
+        shuttingDown.set(true);
+    }
+
     /** Stops the health timer and restart threads; call after every model unloaded. */
     @Override
     public void close() {
+        shuttingDown.set(true);
         spares.values().forEach(StubProcess::close);
         spares.clear();
         environments.close();
         healthTimer.shutdownNow();
         restarter.shutdownNow();
         modelControlThreads.shutdownNow();
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,8 @@ final class StubSupervisor implements StubProcess.Listener {
     private final ScheduledExecutorService healthTimer;
     private final Executor restarter;
     private final StubMetricsHub customMetrics;
+    /** True once the server shuts down: a stub that dies then (say, of the terminal's Ctrl-C) stays dead. */
+    private final BooleanSupplier shuttingDown;
     private final Object lock = new Object();
     private boolean stopped;
     private ScheduledFuture<?> pendingRestart;
@@ -44,8 +48,9 @@ final class StubSupervisor implements StubProcess.Listener {
 
     StubSupervisor(StubModelInstance instance, LoadInstance load, StubLaunch launch, StubHealthPolicy policy,
                    RestartCounter restarts, ScheduledExecutorService healthTimer, Executor restarter,
-                   StubMetricsHub customMetrics, StubProcess spare) {
+                   StubMetricsHub customMetrics, StubProcess spare, BooleanSupplier shuttingDown) {
         this.customMetrics = customMetrics;
+        this.shuttingDown = shuttingDown;
         this.spare = spare;
         this.instance = instance;
         this.load = load;
@@ -99,6 +104,11 @@ final class StubSupervisor implements StubProcess.Listener {
         if (!instance.detach(stub)) {
             return; // not serving yet (a failed start reports itself) or already replaced
         }
+        if (shuttingDown.getAsBoolean()) {
+            LOG.info("stub process of model instance '{}' ended during shutdown: {}", instance.name(), why);
+            instance.failInFlight();
+            return;
+        }
         LOG.error("Stub process '{}' is not healthy: {}", instance.name(), why);
         instance.failInFlight();
         long servedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attachedAtNanos);
@@ -107,12 +117,26 @@ final class StubSupervisor implements StubProcess.Listener {
 
     private void scheduleRestart(long delayMillis) {
         synchronized (lock) {
-            if (stopped) {
+            if (stopped || shuttingDown.getAsBoolean()) {
                 return;
             }
+            try {
+                pendingRestart = healthTimer.schedule(this::restartOnOwnThread, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return; // the backend closed meanwhile: the server is stopping
+            }
             LOG.info("restarting the stub process of model instance '{}' in {} ms", instance.name(), delayMillis);
-            pendingRestart = healthTimer.schedule(() -> restarter.execute(this::restart), delayMillis,
-                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void restartOnOwnThread() {
+        if (isStopped() || shuttingDown.getAsBoolean()) {
+            return;
+        }
+        try {
+            restarter.execute(this::restart);
+        } catch (RejectedExecutionException e) {
+            // the backend closed meanwhile: the server is stopping
         }
     }
 
@@ -123,7 +147,7 @@ final class StubSupervisor implements StubProcess.Listener {
             // generous first-load limit: a stub that cannot come back is retried with backoff instead.
             fresh = launchAndLoad(policy.timeoutSeconds());
         } catch (TritonException e) {
-            if (isStopped()) {
+            if (isStopped() || shuttingDown.getAsBoolean()) {
                 return;
             }
             LOG.error("Failed to restart the stub process of model instance '{}': {}", instance.name(),

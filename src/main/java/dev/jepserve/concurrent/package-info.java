@@ -1,0 +1,2 @@
+/** Small concurrency helpers shared across packages (thread factories). */
+package dev.jepserve.concurrent;

@@ -106,11 +106,14 @@ public final class PythonBls {
      * {@link #next} returns.
      */
     public Object[] call(String requestJson, List<?> buffers, List<?> callers) {
-        long handle = start(requestJson, buffers, callers);
-        Call call = calls.get(handle);
-        Object[] item = item(handle, call, 1);
-        item[0] = handle;
-        return item;
+        long handle = help.keepingQueuedWork(() -> start(requestJson, buffers, callers));
+        try {
+            Object[] item = item(handle, calls.get(handle), 1);
+            item[0] = handle;
+            return item;
+        } finally {
+            help.releaseKept();
+        }
     }
 
     /** Waits for the call's next answer: {@code offset} free slots, its JSON text, its output views. */

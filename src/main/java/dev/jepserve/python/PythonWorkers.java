@@ -40,6 +40,14 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     private final ThreadLocal<RuntimeBinding> ownRuntime = new ThreadLocal<>();
     /** Worker threads waiting in {@link #helpUntil}: woken when a call is queued. */
     private final Set<Thread> helpers = ConcurrentHashMap.newKeySet();
+    /** A worker thread's calls kept for itself ({@link #keepingQueuedWork}); unset elsewhere. */
+    private final ThreadLocal<Kept> kept = new ThreadLocal<>();
+
+    /** Calls a worker queued for itself while {@code on}; only its own thread touches them. */
+    private static final class Kept {
+        boolean on;
+        final java.util.ArrayDeque<Object> tasks = new java.util.ArrayDeque<>();
+    }
 
     /**
      * Starts {@code count} threads and waits until each has its interpreter.
@@ -75,6 +83,11 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     /** Queues a call; the future completes on the worker thread with its result or its exception. */
     public <T> CompletableFuture<T> submit(Call<T> call) {
         CompletableFuture<T> future = new CompletableFuture<>();
+        Kept own = kept.get();
+        if (own != null && own.on) {
+            own.tasks.add(new Task<>(call, future));
+            return future;
+        }
         queue.add(new Task<>(call, future));
         if (!helpers.isEmpty()) {
             helpers.forEach(LockSupport::unpark);
@@ -108,10 +121,14 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
             return false;
         }
         Thread self = Thread.currentThread();
+        Kept own = kept.get();
         helpers.add(self);
         try {
             while (!ready.getAsBoolean()) {
-                Object next = queue.poll();
+                Object next = own == null ? null : own.tasks.poll();
+                if (next == null) {
+                    next = queue.poll();
+                }
                 if (next == STOP) {
                     queue.add(STOP); // the stop is for a worker's main loop, not for a helping wait
                     next = null;
@@ -130,6 +147,40 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
             helpers.remove(self);
         }
         return true;
+    }
+
+    @Override
+    public <T> T keepingQueuedWork(java.util.function.Supplier<T> start) {
+        if (ownRuntime.get() == null) {
+            return start.get();
+        }
+        Kept own = kept.get();
+        if (own == null) {
+            own = new Kept();
+            kept.set(own);
+        }
+        boolean outer = !own.on;
+        own.on = true;
+        try {
+            return start.get();
+        } finally {
+            if (outer) {
+                own.on = false;
+            }
+        }
+    }
+
+    @Override
+    public void releaseKept() {
+        Kept own = kept.get();
+        if (own == null || own.tasks.isEmpty()) {
+            return;
+        }
+        Object task;
+        while ((task = own.tasks.poll()) != null) {
+            queue.add(task);
+        }
+        helpers.forEach(LockSupport::unpark);
     }
 
     @Override

@@ -17,6 +17,20 @@ public interface WorkerHelp {
      */
     boolean helpUntil(BooleanSupplier ready, long deadlineNanos);
 
+    /**
+     * Runs {@code start} (which submits work this thread waits for next, such as a BLS call to a model served
+     * by these workers): on a worker thread, the Python calls it queues are kept for this thread's next
+     * {@link #helpUntil} instead of waking another worker, so the call completes on the calling thread without a
+     * hand-off. The caller must call {@link #releaseKept} once it stopped waiting.
+     */
+    default <T> T keepingQueuedWork(java.util.function.Supplier<T> start) {
+        return start.get();
+    }
+
+    /** Queues what {@link #keepingQueuedWork} kept and this thread did not run, for any worker. */
+    default void releaseKept() {
+    }
+
     /** Nothing to help with: every caller waits its own way (a stub's worker runs only its own model). */
     WorkerHelp NONE = (ready, deadline) -> false;
 }

@@ -57,9 +57,23 @@ class BlsRequestMessage(NamedTuple):
     decoupled: bool
 
     def to_json(self):
-        data = self._asdict()
-        data["inputs"] = [i._asdict() for i in self.inputs]
-        return json.dumps(data)
+        # Written by hand: this runs once per call, and json.dumps of the nested dicts costs more.
+        inputs = ",".join('{"name":%s,"datatype":%d,"shape":[%s],"buffer":%d}' % (
+            _quoted(i.name), i.datatype, ",".join(map(str, i.shape)), i.buffer) for i in self.inputs)
+        correlation = _quoted(self.correlation_id) if isinstance(self.correlation_id, str) \
+            else "%d" % self.correlation_id
+        return ('{"model_name":%s,"model_version":%d,"id":%s,"correlation_id":%s,"flags":%d,"timeout_us":%d,'
+                '"parameters":%s,"requested_outputs":[%s],"inputs":[%s],"decoupled":%s}') % (
+            _quoted(self.model_name), self.model_version, _quoted(self.id), correlation, self.flags,
+            self.timeout_us, json.dumps(self.parameters) if self.parameters else "{}",
+            ",".join(map(_quoted, self.requested_outputs)), inputs, "true" if self.decoupled else "false")
+
+
+def _quoted(text):
+    """A JSON string literal; plain names (the usual case) skip the general encoder."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'
+    return json.dumps(text)
 
 
 def check_allowed():
@@ -71,8 +85,8 @@ def check_allowed():
         raise TritonModelException("BLS requests can only be made inside the server.")
 
 
-def _start(request, decoupled):
-    """Sends the call; returns its handle on the bridge."""
+def _message(request, decoupled):
+    """The call as a BlsRequestMessage (JSON) and its input bytes."""
     buffers = []
     inputs = []
     for tensor in request._inputs:
@@ -82,7 +96,13 @@ def _start(request, decoupled):
                                 request._correlation_id, request._flags, request._timeout,
                                 _parameters(request._parameters), sorted(request._requested_output_names),
                                 inputs, bool(decoupled))
-    return _bridge.start(message.to_json(), buffers, list(callers.get()))
+    return message.to_json(), buffers
+
+
+def _start(request, decoupled):
+    """Sends the call; returns its handle on the bridge."""
+    text, buffers = _message(request, decoupled)
+    return _bridge.start(text, buffers, list(callers.get()))
 
 
 def _parameters(text):
@@ -92,10 +112,14 @@ def _parameters(text):
 
 def _next_response(handle):
     """Waits for the call's next answer: (pb_utils.InferenceResponse, final)."""
-    import triton_python_backend_utils as pb_utils
+    return _response(_bridge.next(handle), 0)
 
-    item = _bridge.next(handle)
-    message = json.loads(item[0])
+
+def _response(item, at):
+    """An answer as the bridge hands it over (item[at]: its JSON text, then one buffer per output):
+    (pb_utils.InferenceResponse, final)."""
+    pb_utils = _pb_utils()
+    message = json.loads(item[at])
     final = bool(message["final"])
     response = pb_utils.InferenceResponse.__new__(pb_utils.InferenceResponse)
     error = message.get("error")
@@ -110,7 +134,7 @@ def _next_response(handle):
         return response, final
     tensors = []
     for index, output in enumerate(message.get("outputs", ())):
-        buffer = item[index + 1]
+        buffer = item[at + index + 1]
         tensors.append(pb_utils.Tensor._from_wire(output["name"], output["datatype"], output["shape"],
                                                   _EMPTY if buffer is None else buffer))
     response._output_tensors = tensors
@@ -118,6 +142,17 @@ def _next_response(handle):
     parameters = message.get("parameters")
     response._parameters = json.dumps(parameters) if parameters else "{}"
     return response, final
+
+
+_utils = []
+
+
+def _pb_utils():
+    """triton_python_backend_utils, imported on first use (it imports this module)."""
+    if not _utils:
+        import triton_python_backend_utils
+        _utils.append(triton_python_backend_utils)
+    return _utils[0]
 
 
 def _empty():
@@ -136,13 +171,22 @@ def _single(handle):
     return response
 
 
+def _call(request):
+    """A blocking non-decoupled call: started and its first answer awaited in one crossing of the bridge."""
+    text, buffers = _message(request, False)
+    item = _bridge.call(text, buffers, list(callers.get()))
+    response, final = _response(item, 1)
+    while not final:
+        _, final = _next_response(item[0])
+    return response
+
+
 def exec_request(request, decoupled):
     """InferenceRequest.exec(decoupled): a response, or a ResponseIterator when decoupled."""
     check_allowed()
-    handle = _start(request, decoupled)
-    if decoupled:
-        return ResponseIterator(handle)
-    return _single(handle)
+    if not decoupled:
+        return _call(request)
+    return ResponseIterator(_start(request, decoupled))
 
 
 def async_exec_request(request, decoupled):

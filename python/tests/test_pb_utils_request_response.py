@@ -173,6 +173,10 @@ class _FakeBridge:
         assert handle == 7
         return self._pending.pop(0)
 
+    def call(self, request_json, buffers, callers):
+        """A blocking exec(): start and the first answer in one call, the handle first (as PythonBls.call)."""
+        return [self.start(request_json, buffers, callers)] + list(self.next(7))
+
     def cancel(self, handle):
         self.cancelled.append(handle)
 
@@ -348,3 +352,18 @@ def test_get_model_dir(inside_model):
 def test_get_model_dir_outside_a_model():
     with pytest.raises(pb_utils.TritonModelException):
         pb_utils.get_model_dir()
+
+
+def test_bls_request_message_json_is_written_by_hand_but_exact():
+    import jepserve_bls
+
+    message = jepserve_bls.BlsRequestMessage(
+        'mo"del\\é', 3, "id\n1", "seq-\u00e9", 4, 2**64 - 1, {"p": True, "n": 2, "s": 'x"y'}, ["A", 'B"'],
+        [jepserve_bls.BlsInputMessage("IN\t", 11, [2, 0, 3], 0)], True)
+    data = json.loads(message.to_json())
+    assert data == {"model_name": 'mo"del\\é', "model_version": 3, "id": "id\n1", "correlation_id": "seq-\u00e9",
+                    "flags": 4, "timeout_us": 2**64 - 1, "parameters": {"p": True, "n": 2, "s": 'x"y'},
+                    "requested_outputs": ["A", 'B"'],
+                    "inputs": [{"name": "IN\t", "datatype": 11, "shape": [2, 0, 3], "buffer": 0}],
+                    "decoupled": True}
+    assert json.loads(message._replace(correlation_id=12, parameters={}).to_json())["correlation_id"] == 12

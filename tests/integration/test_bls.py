@@ -4,6 +4,7 @@ decoupled target iterated, concurrent calls without a deadlock, and BLS refused 
 
 import json
 import queue
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -177,3 +178,37 @@ def test_bls_in_initialize_is_refused(isolation):
         with httpclient.InferenceServerClient(running.url) as client:
             assert not client.is_model_ready("bls_init_error")
             assert client.is_model_ready("add_sub")
+
+
+def test_nested_sync_bls_with_two_python_threads_runs_every_call_once():
+    """In process with two Python threads, a blocking exec() runs the called model's execute on its own thread
+    (no hand-off); nested calls (bls_outer calling bls_sync calling add_sub, or add_sub directly) from
+    concurrent clients still each run once, answer right, and count in the called models' statistics."""
+    repository = make_repository(EXAMPLES / "add_sub", EXAMPLES / "bls_sync")
+    # A second bls_sync under another name: a model calling itself would wait for its own only instance.
+    outer = repository / "bls_outer"
+    shutil.copytree(repository / "bls_sync", outer)
+    config = outer / "config.pbtxt"
+    config.write_text(config.read_text().replace('name: "bls_sync"', 'name: "bls_outer"'))
+    with JepServe([repository], ["--python-isolation", "inprocess", "--python-threads", "2"]) as running:
+        def one(index):
+            a = np.full(4, index, dtype=np.float32)
+            b = np.ones(4, dtype=np.float32)
+            inputs = add_sub_inputs(grpcclient, a, b)
+            if index % 2:
+                target = grpcclient.InferInput("MODEL_NAME", [1], "BYTES")
+                target.set_data_from_numpy(np.array([b"bls_sync"], dtype=np.object_))
+                inputs.append(target)
+            with grpcclient.InferenceServerClient(running.grpc_url) as client:
+                result = client.infer("bls_outer", inputs, client_timeout=60)
+            return result.as_numpy("OUTPUT0").tolist() == (a + b).tolist() and \
+                result.as_numpy("OUTPUT1").tolist() == (a - b).tolist()
+
+        with ThreadPoolExecutor(6) as pool:
+            assert all(pool.map(one, range(60)))
+        with httpclient.InferenceServerClient(running.url) as client:
+            counts = {stats["name"]: stats["inference_count"]
+                      for stats in client.get_inference_statistics()["model_stats"]}
+        assert counts["bls_outer"] == 60
+        assert counts["add_sub"] == 60
+        assert counts["bls_sync"] == 30  # the odd requests' nested calls

@@ -96,14 +96,32 @@ public final class PythonBls {
         if (call == null) {
             throw new IllegalStateException("the BLS call has no more responses");
         }
+        return item(handle, call, 0);
+    }
+
+    /**
+     * Called from Python for a blocking exec(): starts a call and waits for its first answer in one crossing
+     * (in process, the called model may run on this thread meanwhile: see NestedCalls). Returns the call's
+     * handle (a Long, for {@link #next} while the answer is not final) followed by what {@link #next} returns.
+     */
+    public Object[] call(String requestJson, List<?> buffers, List<?> callers) {
+        long handle = start(requestJson, buffers, callers);
+        Object[] item = item(handle, calls.get(handle), 1);
+        item[0] = handle;
+        return item;
+    }
+
+    /** Waits for the call's next answer: {@code offset} free slots, its JSON text, its output views. */
+    private Object[] item(long handle, Call call, int offset) {
         Answer answer = call.await();
         if (answer.isFinal()) {
             calls.remove(handle);
         }
-        Object[] item = new Object[1 + answer.outputs().size()];
-        item[0] = answer.json();
-        for (int i = 0; i < answer.outputs().size(); i++) {
-            item[i + 1] = PythonBatchEncoder.numpyView(answer.outputs().get(i));
+        List<ByteBuffer> outputs = answer.outputs();
+        Object[] item = new Object[offset + 1 + outputs.size()];
+        item[offset] = answer.json();
+        for (int i = 0; i < outputs.size(); i++) {
+            item[offset + i + 1] = PythonBatchEncoder.numpyView(outputs.get(i));
         }
         return item;
     }

@@ -1,6 +1,7 @@
 package dev.jepserve.stub;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.jepserve.bls.BlsReceiver;
 import dev.jepserve.bls.BlsTransport;
 import dev.jepserve.inference.RequestHandle;
@@ -33,7 +34,8 @@ final class StubBlsTransport implements BlsTransport {
         open.put(callId, receiver);
         BlsCall.Builder call = BlsCall.newBuilder().setCallId(callId).setRequestJson(requestJson);
         for (ByteBuffer input : inputs) {
-            call.addBuffers(ByteString.copyFrom(input.duplicate()));
+            // The bytes are the call's own (Jep made them for this call): sent as they are, not copied again.
+            call.addBuffers(UnsafeByteOperations.unsafeWrap(input.duplicate()));
         }
         forwarder.write(FromStub.newBuilder().setBlsCall(call).build());
         return () -> {

@@ -349,7 +349,8 @@ final class StubModelInstance implements ModelInstance {
             BlsAnswer.Builder answer = BlsAnswer.newBuilder().setCallId(callId).setAnswerJson(answerJson)
                     .setFinal(isFinal);
             for (ByteBuffer output : outputs) {
-                answer.addBuffers(ByteString.copyFrom(output.duplicate()));
+                // A response's outputs are never changed once sent: written out as they are, not copied first.
+                answer.addBuffers(com.google.protobuf.UnsafeByteOperations.unsafeWrap(output.duplicate()));
             }
             if (caller != null) {
                 caller.send(ToStub.newBuilder().setBlsAnswer(answer).build());

@@ -1,15 +1,17 @@
 package dev.jepserve.python.border;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonException;
 
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,71 +27,172 @@ public final class BlsJson {
     private BlsJson() {
     }
 
-    /** @throws IllegalArgumentException for malformed text */
+    /**
+     * Reads the request with a streaming parser (no tree: this runs once per call, on the hop's path).
+     *
+     * @throws IllegalArgumentException for malformed text
+     */
     public static BlsRequestMessage readRequest(String text) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("malformed BLS request: " + e.getOriginalMessage());
-        }
-        List<InputMessage> inputs = new ArrayList<>();
-        for (JsonNode input : root.path("inputs")) {
-            JsonNode shape = input.path("shape");
-            long[] dims = new long[shape.size()];
-            for (int i = 0; i < dims.length; i++) {
-                dims[i] = shape.get(i).asLong();
+        try (JsonParser parser = JSON.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("malformed BLS request: not an object");
             }
-            inputs.add(new InputMessage(input.path("name").asText(), input.path("datatype").asInt(), dims,
-                    input.path("buffer").asInt()));
-        }
-        List<String> outputs = new ArrayList<>();
-        root.path("requested_outputs").forEach(name -> outputs.add(name.asText()));
-        JsonNode correlation = root.path("correlation_id");
-        Object correlationId = correlation.isTextual() ? correlation.asText() : (Object) correlation.asLong();
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("parameters").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            JsonNode value = field.getValue();
-            parameters.put(field.getKey(), value.isBoolean() ? (Object) value.booleanValue()
-                    : value.isIntegralNumber() ? (Object) value.longValue() : value.asText());
-        }
-        return new BlsRequestMessage(root.path("model_name").asText(), root.path("model_version").asLong(-1),
-                root.path("id").asText(), correlationId, root.path("flags").asLong(), root.path("timeout_us").asLong(),
-                parameters, outputs, inputs, root.path("decoupled").asBoolean());
-    }
-
-    /** A successful answer (null: an empty final one, a decoupled target's flag-only "done"). */
-    public static String writeResponse(InferenceResponse response, boolean isFinal) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("final", isFinal);
-        ArrayNode outputs = root.putArray("outputs");
-        ObjectNode parameters = root.putObject("parameters");
-        if (response != null) {
-            for (Tensor tensor : response.outputs()) {
-                ObjectNode output = outputs.addObject();
-                output.put("name", tensor.name());
-                output.put("datatype", tensor.dataType().code());
-                ArrayNode shape = output.putArray("shape");
-                for (long dim : tensor.shape()) {
-                    shape.add(dim);
+            String modelName = "";
+            long modelVersion = -1;
+            String id = "";
+            Object correlationId = 0L;
+            long flags = 0;
+            long timeout = 0;
+            Map<String, Object> parameters = Map.of();
+            List<String> outputs = List.of();
+            List<InputMessage> inputs = List.of();
+            boolean decoupled = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "model_name" -> modelName = parser.getValueAsString("");
+                    case "model_version" -> modelVersion = parser.getValueAsLong(-1);
+                    case "id" -> id = parser.getValueAsString("");
+                    case "correlation_id" -> correlationId = value == JsonToken.VALUE_STRING ? parser.getText()
+                            : (Object) parser.getValueAsLong();
+                    case "flags" -> flags = parser.getValueAsLong();
+                    case "timeout_us" -> timeout = parser.getValueAsLong();
+                    case "parameters" -> parameters = readParameters(parser);
+                    case "requested_outputs" -> outputs = readStrings(parser);
+                    case "inputs" -> inputs = readInputs(parser);
+                    case "decoupled" -> decoupled = parser.getValueAsBoolean();
+                    default -> parser.skipChildren();
                 }
             }
-            response.parameters().forEach((key, value) -> parameters.set(key, JSON.valueToTree(value)));
+            return new BlsRequestMessage(modelName, modelVersion, id, correlationId, flags, timeout, parameters,
+                    outputs, inputs, decoupled);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed BLS request: "
+                    + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
         }
-        root.putNull("error");
-        return root.toString();
+    }
+
+    private static Map<String, Object> readParameters(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return Map.of();
+        }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            JsonToken value = parser.nextToken();
+            parameters.put(key, value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE
+                    ? (Object) parser.getBooleanValue()
+                    : value == JsonToken.VALUE_NUMBER_INT ? (Object) parser.getLongValue() : parser.getValueAsString(""));
+            parser.skipChildren();
+        }
+        return parameters;
+    }
+
+    private static List<String> readStrings(JsonParser parser) throws IOException {
+        List<String> values = new ArrayList<>(4);
+        if (parser.currentToken() == JsonToken.START_ARRAY) {
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                values.add(parser.getValueAsString(""));
+                parser.skipChildren();
+            }
+        } else {
+            parser.skipChildren();
+        }
+        return values;
+    }
+
+    private static List<InputMessage> readInputs(JsonParser parser) throws IOException {
+        List<InputMessage> inputs = new ArrayList<>(4);
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return inputs;
+        }
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            String name = "";
+            int datatype = 0;
+            long[] shape = new long[0];
+            int buffer = -1;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "name" -> name = parser.getValueAsString("");
+                    case "datatype" -> datatype = parser.getValueAsInt();
+                    case "buffer" -> buffer = parser.getValueAsInt(-1);
+                    case "shape" -> shape = readLongs(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+            inputs.add(new InputMessage(name, datatype, shape, buffer));
+        }
+        return inputs;
+    }
+
+    private static long[] readLongs(JsonParser parser, JsonToken start) throws IOException {
+        if (start != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return new long[0];
+        }
+        long[] values = new long[4];
+        int count = 0;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (count == values.length) {
+                values = Arrays.copyOf(values, count * 2);
+            }
+            values[count++] = parser.getValueAsLong();
+            parser.skipChildren();
+        }
+        return count == values.length ? values : Arrays.copyOf(values, count);
+    }
+
+    /**
+     * A successful answer (null: an empty final one, a decoupled target's flag-only "done"). Written by hand:
+     * this runs once per answer.
+     */
+    public static String writeResponse(InferenceResponse response, boolean isFinal) {
+        StringBuilder json = new StringBuilder(128).append("{\"final\":").append(isFinal).append(",\"outputs\":[");
+        if (response == null) {
+            return json.append("],\"parameters\":{},\"error\":null}").toString();
+        }
+        List<Tensor> outputs = response.outputs();
+        for (int i = 0; i < outputs.size(); i++) {
+            Tensor tensor = outputs.get(i);
+            appendString(json.append(i == 0 ? "{\"name\":" : ",{\"name\":"), tensor.name())
+                    .append(",\"datatype\":").append(tensor.dataType().code()).append(",\"shape\":[");
+            long[] shape = tensor.shape();
+            for (int d = 0; d < shape.length; d++) {
+                json.append(d == 0 ? "" : ",").append(shape[d]);
+            }
+            json.append("]}");
+        }
+        json.append("],\"parameters\":");
+        appendParameters(json, response.parameters());
+        return json.append(",\"error\":null}").toString();
     }
 
     /** An error answer; its code is pb_utils.TritonError's (TRITONSERVER_Error_Code order). */
     public static String writeError(TritonException error, boolean isFinal) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("final", isFinal);
-        root.putArray("outputs");
-        root.putObject("parameters");
-        ObjectNode failure = root.putObject("error");
-        failure.put("code", error.code().ordinal());
-        failure.put("message", error.getMessage());
-        return root.toString();
+        StringBuilder json = new StringBuilder(96).append("{\"final\":").append(isFinal)
+                .append(",\"outputs\":[],\"parameters\":{},\"error\":{\"code\":").append(error.code().ordinal())
+                .append(",\"message\":");
+        return appendString(json, String.valueOf(error.getMessage())).append("}}").toString();
+    }
+
+    private static void appendParameters(StringBuilder json, Map<String, Object> parameters) {
+        if (parameters == null || parameters.isEmpty()) {
+            json.append("{}");
+            return;
+        }
+        try {
+            json.append(JSON.writeValueAsString(parameters));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static StringBuilder appendString(StringBuilder json, String text) {
+        return json.append('"').append(JsonStringEncoder.getInstance().quoteAsString(text)).append('"');
     }
 }

@@ -52,7 +52,7 @@ final class ModelInferRpc {
                 trace.record(TraceActivity.GRPC_WAITREAD_START, received);
                 trace.record(TraceActivity.GRPC_WAITREAD_END, System.nanoTime());
             }
-            future = SingleResponseFuture.submit(model, decoded.request(), trace);
+            future = SingleResponseFuture.submitReleasing(model, decoded.request(), trace);
         } catch (RuntimeException refused) {
             observer.onError(GrpcStatuses.exception(refused));
             return;
@@ -70,6 +70,10 @@ final class ModelInferRpc {
                     observer.onCompleted();
                 }
             } finally {
+                if (response != null) {
+                    // onNext framed the message into the transport's own buffers before it returned.
+                    response.release();
+                }
                 if (trace != null) {
                     trace.record(TraceActivity.GRPC_SEND_END, System.nanoTime());
                     trace.finish();

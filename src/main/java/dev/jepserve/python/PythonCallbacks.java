@@ -95,11 +95,13 @@ public final class PythonCallbacks implements BorderCallbacks {
         try {
             response = BorderJson.readResponse(message);
         } catch (IllegalArgumentException e) {
+            releaseLeased(buffers);
             return e.getMessage();
         }
         OpenRequest open = response.isFinal() ? requests.remove(response.request()) : requests.get(response.request());
         if (open == null) {
             // Answered already (e.g. failed when its execute() broke): nothing reads it any more.
+            releaseLeased(buffers);
             return null;
         }
         try {
@@ -110,6 +112,12 @@ public final class PythonCallbacks implements BorderCallbacks {
             return e.getMessage();
         }
         return null;
+    }
+
+    private static void releaseLeased(List<?> buffers) {
+        if (buffers instanceof LeasedBuffers leased) {
+            leased.lease().release();
+        }
     }
 
     /** Whether the request was cancelled (client gone or timeout expired); false once it is answered. */

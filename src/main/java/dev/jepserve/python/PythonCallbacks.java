@@ -6,6 +6,11 @@ import dev.jepserve.python.border.BorderJson;
 import dev.jepserve.python.border.ExecutionDoneMessage;
 import dev.jepserve.python.border.ResponseMessage;
 
+import jep.DirectNDArray;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PythonCallbacks implements BorderCallbacks {
     private final AtomicLong nextHandle = new AtomicLong();
+    /** Output memory Python is filling, by id, until its response is sent. */
+    private final AtomicLong nextOutput = new AtomicLong();
+    private final Map<Long, ByteBuffer> outputs = new ConcurrentHashMap<>();
     private final Map<Long, OpenRequest> requests = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<ExecutionTimes>> batches = new ConcurrentHashMap<>();
 
@@ -91,6 +99,7 @@ public final class PythonCallbacks implements BorderCallbacks {
      */
     @Override
     public String send(String message, List<?> buffers) {
+        buffers = takeOutputs(buffers);
         ResponseMessage response;
         try {
             response = BorderJson.readResponse(message);
@@ -112,6 +121,53 @@ public final class PythonCallbacks implements BorderCallbacks {
             return e.getMessage();
         }
         return null;
+    }
+
+    /**
+     * Called from Python (jepserve_responses) for each output of a response in the server's own interpreter:
+     * direct memory for {@code length} bytes, which Python fills through {@link #outputView} (the one copy on
+     * the way out; HTTP then writes it without another).
+     *
+     * @return its id (a Long; -1 for 0 bytes), or an error text (a String)
+     */
+    public Object allocateOutput(long length) {
+        if (length <= 0) {
+            return -1L;
+        }
+        if (length > Integer.MAX_VALUE) {
+            return "an output of " + length + " bytes is larger than the 2 GiB a tensor may hold";
+        }
+        long id = nextOutput.incrementAndGet();
+        outputs.put(id, ByteBuffer.allocateDirect((int) length).order(ByteOrder.LITTLE_ENDIAN));
+        return id;
+    }
+
+    /** Called from Python: the output's memory as a writable uint8 numpy array (a view, no copy). */
+    public Object outputView(long id, long length) {
+        ByteBuffer output = outputs.get(id);
+        if (output == null || output.capacity() != length) {
+            throw new IllegalArgumentException("no output " + id + " of " + length + " bytes");
+        }
+        return new DirectNDArray<>(output.duplicate(), true);
+    }
+
+    /** Called from Python for outputs allocated for a response that is not sent after all. */
+    public void freeOutput(long id) {
+        outputs.remove(id);
+    }
+
+    /** Output ids from Python (see {@link #allocateOutput}) as the buffers they name; other buffers as they are. */
+    private List<?> takeOutputs(List<?> buffers) {
+        if (buffers == null || buffers.isEmpty() || !(buffers.get(0) instanceof Number)) {
+            return buffers;
+        }
+        List<ByteBuffer> taken = new ArrayList<>(buffers.size());
+        for (Object buffer : buffers) {
+            long id = ((Number) buffer).longValue();
+            ByteBuffer output = id < 0 ? null : outputs.remove(id);
+            taken.add(output == null ? ByteBuffer.allocate(0) : output);
+        }
+        return taken;
     }
 
     private static void releaseLeased(List<?> buffers) {

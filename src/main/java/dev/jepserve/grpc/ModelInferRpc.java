@@ -5,6 +5,7 @@ import dev.jepserve.grpc.proto.ModelInferResponse;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.RequestTrace;
 import dev.jepserve.inference.ServedModel;
+import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.SingleResponseFuture;
 import dev.jepserve.inference.TraceActivity;
 import dev.jepserve.inference.Tracer;
@@ -79,7 +80,18 @@ final class ModelInferRpc {
                     trace.finish();
                 }
             }
-        }, executor).exceptionally(lostCall -> null); // the call was cancelled meanwhile: nobody to tell
+        }, executor).exceptionally(lostCall -> {
+            // The call was cancelled meanwhile: nobody to tell. If the executor refused the answer, it was never
+            // written: give borrowed output memory back here.
+            Throwable cause = lostCall instanceof java.util.concurrent.CompletionException ? lostCall.getCause() : lostCall;
+            if (cause instanceof java.util.concurrent.RejectedExecutionException && !future.isCompletedExceptionally()) {
+                InferenceResponse unsent = future.getNow(null);
+                if (unsent != null) {
+                    unsent.release();
+                }
+            }
+            return null;
+        });
     }
 
     /** The version the client addressed (-1 when it left the choice to the server). */

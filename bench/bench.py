@@ -241,8 +241,10 @@ def isolation_table(results):
     """Markdown: per point, process and in-process against Triton (req/s and p50 ratios), load average."""
     runs = {(r["series"], r["client"], r["payload"], r["concurrency"]): r for r in results["runs"]}
     lines = ["| payload | protocol | c | process req/s, p50 µs | in-process req/s, p50 µs | Triton req/s, p50 µs "
-             "| process/Triton req/s | process/Triton p50 | load avg |",
-             "| --- | --- | --: | --: | --: | --: | --: | --: | --: |"]
+             "| process/Triton req/s | process/Triton p50 | server CPU ms/request: process, in-process, Triton "
+             "| load avg |",
+             "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |"]
+    cpu = lambda r: r["server_cpu_percent"] / 100 / r["throughput"] * 1000  # noise hurts it less than latency
     for payload, c in IsolationBench.POINTS:
         for protocol in PROTOCOLS:
             key = lambda series: runs.get((series, CLIENTS[protocol], payload, c))
@@ -251,12 +253,16 @@ def isolation_table(results):
                 lines.append("| %s | %s | %d | failed: %s |" % (payload, protocol, c, " ".join(
                     str(r.get("error")) for r in (p, i, t) if r)))
                 continue
-            lines.append("| %s | %s | %d | %.0f, %d | %.0f, %d | %.0f, %d | %.2f | %.2f | %.1f |" % (
+            lines.append("| %s | %s | %d | %.0f, %d | %.0f, %d | %.0f, %d | %.2f | %.2f | %.2f, %.2f, %.2f | %.1f |" % (
                 payload, protocol, c, p["throughput"], p["p50_us"], i["throughput"], i["p50_us"], t["throughput"],
-                t["p50_us"], p["throughput"] / t["throughput"], p["p50_us"] / t["p50_us"], p["load_average_1m"]))
+                t["p50_us"], p["throughput"] / t["throughput"], p["p50_us"] / t["p50_us"], cpu(p), cpu(i), cpu(t),
+                p["load_average_1m"]))
     return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
     import sys
-    IsolationBench().run() if "--isolation" in sys.argv[1:] else Bench().run()
+    if "--isolation-table" in sys.argv[1:]:  # the table again, from results/isolation.json
+        print(isolation_table(json.loads((RESULTS / "isolation.json").read_text())))
+    else:
+        IsolationBench().run() if "--isolation" in sys.argv[1:] else Bench().run()

@@ -208,5 +208,61 @@ def machine():
             "kernel": platform.release(), "java": java, "python": platform.python_version()}
 
 
+class IsolationBench(Bench):
+    """`bench.py --isolation`: jepserve with stub processes (the default), jepserve in-process and Triton up
+    together, every point measured on the three back to back: custom_metrics at c=1 and 16 and add_sub_4mb at
+    c=1 and 16, over HTTP (binary tensors) and gRPC. Writes results/isolation.json (about 10 minutes)."""
+
+    POINTS = (("16 B", 1), ("16 B", 16), ("4 MB", 1), ("4 MB", 16))
+
+    def run(self):
+        RAW.mkdir(parents=True, exist_ok=True)
+        repo = servers.model_repository()
+        with servers.jepserve(repo, "jepserve-process", extra=("--python-isolation", "process")) as process, \
+                servers.jepserve(repo, "jepserve-inprocess", port=servers.JEPSERVE_PORT + 10,
+                                 extra=("--python-isolation", "inprocess")) as inprocess, \
+                servers.triton(repo) as triton:
+            trio = (("process", process), ("inprocess", inprocess), ("triton", triton))
+            for _, server in trio:
+                for protocol in PROTOCOLS:
+                    load.perf_analyzer(server.address(protocol), "custom_metrics", 4,
+                                       "%s-custom_metrics-%s-warmup" % (server.name, protocol),
+                                       request_count=5000, protocol=protocol)
+            for payload, c in self.POINTS:
+                for protocol in PROTOCOLS:
+                    for series, server in trio:
+                        self.perf_analyzer(server, series, payload, c, protocol)
+        self.results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        (RESULTS / "isolation.json").write_text(json.dumps(self.results, indent=1) + "\n")
+        print("\n" + isolation_table(self.results))
+
+
+def isolation_table(results):
+    """Markdown: per point, process and in-process against Triton (req/s and p50 ratios), load average."""
+    runs = {(r["series"], r["client"], r["payload"], r["concurrency"]): r for r in results["runs"]}
+    lines = ["| payload | protocol | c | process req/s, p50 µs | in-process req/s, p50 µs | Triton req/s, p50 µs "
+             "| process/Triton req/s | process/Triton p50 | server CPU ms/request: process, in-process, Triton "
+             "| load avg |",
+             "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |"]
+    cpu = lambda r: r["server_cpu_percent"] / 100 / r["throughput"] * 1000  # noise hurts it less than latency
+    for payload, c in IsolationBench.POINTS:
+        for protocol in PROTOCOLS:
+            key = lambda series: runs.get((series, CLIENTS[protocol], payload, c))
+            p, i, t = key("process"), key("inprocess"), key("triton")
+            if not (p and i and t) or any("error" in r for r in (p, i, t)):
+                lines.append("| %s | %s | %d | failed: %s |" % (payload, protocol, c, " ".join(
+                    str(r.get("error")) for r in (p, i, t) if r)))
+                continue
+            lines.append("| %s | %s | %d | %.0f, %d | %.0f, %d | %.0f, %d | %.2f | %.2f | %.2f, %.2f, %.2f | %.1f |" % (
+                payload, protocol, c, p["throughput"], p["p50_us"], i["throughput"], i["p50_us"], t["throughput"],
+                t["p50_us"], p["throughput"] / t["throughput"], p["p50_us"] / t["p50_us"], cpu(p), cpu(i), cpu(t),
+                p["load_average_1m"]))
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
-    Bench().run()
+    import sys
+    if "--isolation-table" in sys.argv[1:]:  # the table again, from results/isolation.json
+        print(isolation_table(json.loads((RESULTS / "isolation.json").read_text())))
+    else:
+        IsolationBench().run() if "--isolation" in sys.argv[1:] else Bench().run()

@@ -199,12 +199,13 @@ def model_repository():
     return repo
 
 
-def jepserve(repo, name="jepserve"):
-    jar = ROOT / "target" / "jepserve.jar"
+def jepserve(repo, name="jepserve", port=JEPSERVE_PORT, extra=()):
+    """jepserve on port (HTTP), port + 1 (gRPC), port + 2 (metrics); extra: more flags (--python-isolation ...)."""
+    jar = os.environ.get("JEPSERVE_JAR") or ROOT / "target" / "jepserve.jar"  # a copy, to rebuild meanwhile
     return Server(name, ["java", "-jar", str(jar), "--python", project_python(), "--model-repository", str(repo),
-                         "--bench-floor-model", "--http-address", "127.0.0.1", "--http-port", str(JEPSERVE_PORT),
-                         "--metrics-port", str(JEPSERVE_PORT + 2), "--grpc-address", "127.0.0.1",
-                         "--grpc-port", str(JEPSERVE_PORT + 1)], JEPSERVE_PORT, grpc_port=JEPSERVE_PORT + 1)
+                         "--bench-floor-model", "--http-address", "127.0.0.1", "--http-port", str(port),
+                         "--metrics-port", str(port + 2), "--grpc-address", "127.0.0.1",
+                         "--grpc-port", str(port + 1), *extra], port, grpc_port=port + 1)
 
 
 def triton(repo):

@@ -39,8 +39,9 @@ log_sink = None
 metrics_backend = None
 # The server end of the border: responses, cancellation checks, "execute returned" (PythonCallbacks).
 callbacks = None
-# In a stub process: the callbacks again, which also hand out space in the stub's shared-memory output region
-# (allocateOutput / outputView / freeOutput); None in the server's own interpreter.
+# The callbacks again when they hand out output memory (allocateOutput / outputView / freeOutput): in a stub
+# process, space in its shared-memory output region; in the server's own interpreter, direct memory the server
+# writes to the network as it is. None outside the server.
 output_region = None
 
 

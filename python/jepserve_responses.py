@@ -18,9 +18,10 @@ _INTERNAL = 1  # pb_utils.TritonError.INTERNAL
 
 
 def _to_region(region, tensor, offsets):
-    """Copies an output into the stub's shared-memory output region (its one copy on the way out) and appends
-    its offset; returns the error text instead when it does not fit (Triton's "Failed to increase the shared
-    memory pool size" text, naming the limit)."""
+    """Copies an output into memory the server hands out (its one copy on the way out): a stub's shared-memory
+    output region, or direct memory in the server's own interpreter; appends its offset (or id). Returns the
+    error text instead when it does not fit (in a stub, Triton's "Failed to increase the shared memory pool
+    size" text, naming the limit)."""
     view = tensor._wire_view()
     size = int(view.nbytes)
     offset = region.allocateOutput(size)

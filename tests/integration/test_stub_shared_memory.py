@@ -116,3 +116,41 @@ def test_region_files_are_removed_when_a_stub_dies_and_when_the_server_stops(rep
         server_pid = server.process.pid
         server.stop()
     assert region_files(server_pid) == []
+
+
+@pytest.mark.parametrize("isolation", ["process", "inprocess"])
+@pytest.mark.parametrize("protocol", ["http", "grpc"])
+def test_large_outputs_arrive_intact_from_the_region_under_concurrency(repository, protocol, isolation):
+    """Outputs leave through views of the stub's output region (no copy in the server); a slot is reused only
+    after the network write that reads it is done. Six clients at once, 8 MiB out per request, every request its
+    own bytes: a slot reused too early would show as another request's data. In-process, outputs go through
+    direct memory the server writes as it is."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if isolation == "inprocess":
+        config = repository / "shm_echo" / "config.pbtxt"
+        config.write_text(config.read_text().replace('string_value: "process"', 'string_value: "inprocess"'))
+    module = httpclient if protocol == "http" else grpcclient
+    clients, rounds = 6, 4
+    with JepServe([repository]) as server:
+        url = server.url if protocol == "http" else server.grpc_url
+
+        def run(worker):
+            rng = np.random.default_rng(1000 + worker)
+            checked = 0
+            with module.InferenceServerClient(url) as client:
+                for round_ in range(rounds):
+                    data = rng.integers(0, 255, size=4 * MIB, dtype=np.uint8)
+                    data[:8] = np.frombuffer(np.array([worker, round_], dtype=np.int32).tobytes(), np.uint8)
+                    out, view, _ = echo(client, module, data, repeat=2)
+                    assert view == (isolation == "process")
+                    assert out.size == 8 * MIB
+                    np.testing.assert_array_equal(out[:4 * MIB], data)
+                    np.testing.assert_array_equal(out[4 * MIB:], data)
+                    checked += 1
+            return checked
+
+        with ThreadPoolExecutor(clients) as pool:
+            assert sum(pool.map(run, range(clients))) == clients * rounds
+        with module.InferenceServerClient(url) as client:
+            assert client.is_model_ready("shm_echo")

@@ -88,7 +88,8 @@ public final class GrpcServer implements AutoCloseable {
                 .permitKeepAliveTime(keepalive.minPingIntervalWithoutDataMillis(), TimeUnit.MILLISECONDS)
                 .decompressorRegistry(DecompressorRegistry.getDefaultInstance().with(deflate, true))
                 .compressorRegistry(compressors(deflate))
-                .addService(ServerInterceptors.intercept(inference, new StreamErrorMode()))
+                .addService(ServerInterceptors.intercept(InferRequestMarshaller.rebind(inference.bindService()),
+                        new StreamErrorMode()))
                 .addService(new ReadinessHealthService(service::isReady));
         limitConnectionTimes(builder, connections);
         Server built = builder.build();

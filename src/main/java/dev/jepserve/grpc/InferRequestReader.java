@@ -20,8 +20,8 @@ import java.util.Map;
  * then every input's data (raw entries consumed in input order, or typed {@code contents}), then the requested
  * outputs. Shapes, datatypes and byte sizes against the config are the model's validator's job.
  *
- * <p>Raw input bytes are copied into one direct buffer the request owns (sliced per input), so Python sees
- * them without another copy and the protobuf message can go.
+ * <p>Raw input bytes stay where the parsed message holds them (read-only views, no copy); the message lives
+ * as long as the request's tensors do.
  */
 public final class InferRequestReader {
     private InferRequestReader() {
@@ -53,10 +53,9 @@ public final class InferRequestReader {
 
     private static List<Tensor> readInputs(ModelInferRequest message, String model) {
         List<ByteString> raw = message.getRawInputContentsList();
-        ByteBuffer rawCopy = copyRaw(raw);
+        checkRawTotal(raw);
         List<Tensor> inputs = new ArrayList<>(message.getInputsCount());
         int rawIndex = 0;
-        int rawOffset = 0;
         for (ModelInferRequest.InferInputTensor input : message.getInputsList()) {
             String name = input.getName();
             if (input.containsParameters("shared_memory_region")) {
@@ -73,9 +72,9 @@ public final class InferRequestReader {
             } else if (input.hasContents()) {
                 data = TypedContents.decode(name, model, type, input.getContents());
             } else if (rawIndex < raw.size()) {
-                int size = raw.get(rawIndex++).size();
-                data = rawCopy.slice(rawOffset, size).order(ByteOrder.LITTLE_ENDIAN);
-                rawOffset += size;
+                // A view of the parsed message's bytes (no copy): the one copy follows where they go (a stub's
+                // input region, or direct memory for an in-process model's numpy view).
+                data = raw.get(rawIndex++).asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
             } else {
                 throw TritonException.invalidArg("unable to find data for input tensor '" + name + "' for model '"
                         + model + "' in request.");
@@ -85,8 +84,7 @@ public final class InferRequestReader {
         return inputs;
     }
 
-    /** Every raw entry in one direct buffer, back to back. */
-    private static ByteBuffer copyRaw(List<ByteString> raw) {
+    private static void checkRawTotal(List<ByteString> raw) {
         long total = 0;
         for (ByteString entry : raw) {
             total += entry.size();
@@ -94,11 +92,6 @@ public final class InferRequestReader {
         if (total > Integer.MAX_VALUE) {
             throw TritonException.invalidArg("raw_input_contents of " + total + " bytes exceed the 2 GiB limit");
         }
-        ByteBuffer copy = ByteBuffer.allocateDirect((int) total).order(ByteOrder.LITTLE_ENDIAN);
-        for (ByteString entry : raw) {
-            entry.copyTo(copy);
-        }
-        return copy.flip();
     }
 
     private static void checkOutputParameters(ModelInferRequest.InferRequestedOutputTensor output) {

@@ -5,6 +5,7 @@ import dev.jepserve.grpc.proto.ModelInferResponse;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.RequestTrace;
 import dev.jepserve.inference.ServedModel;
+import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.SingleResponseFuture;
 import dev.jepserve.inference.TraceActivity;
 import dev.jepserve.inference.Tracer;
@@ -52,7 +53,7 @@ final class ModelInferRpc {
                 trace.record(TraceActivity.GRPC_WAITREAD_START, received);
                 trace.record(TraceActivity.GRPC_WAITREAD_END, System.nanoTime());
             }
-            future = SingleResponseFuture.submit(model, decoded.request(), trace);
+            future = SingleResponseFuture.submitReleasing(model, decoded.request(), trace);
         } catch (RuntimeException refused) {
             observer.onError(GrpcStatuses.exception(refused));
             return;
@@ -70,12 +71,27 @@ final class ModelInferRpc {
                     observer.onCompleted();
                 }
             } finally {
+                if (response != null) {
+                    // onNext framed the message into the transport's own buffers before it returned.
+                    response.release();
+                }
                 if (trace != null) {
                     trace.record(TraceActivity.GRPC_SEND_END, System.nanoTime());
                     trace.finish();
                 }
             }
-        }, executor).exceptionally(lostCall -> null); // the call was cancelled meanwhile: nobody to tell
+        }, executor).exceptionally(lostCall -> {
+            // The call was cancelled meanwhile: nobody to tell. If the executor refused the answer, it was never
+            // written: give borrowed output memory back here.
+            Throwable cause = lostCall instanceof java.util.concurrent.CompletionException ? lostCall.getCause() : lostCall;
+            if (cause instanceof java.util.concurrent.RejectedExecutionException && !future.isCompletedExceptionally()) {
+                InferenceResponse unsent = future.getNow(null);
+                if (unsent != null) {
+                    unsent.release();
+                }
+            }
+            return null;
+        });
     }
 
     /** The version the client addressed (-1 when it left the choice to the server). */

@@ -23,4 +23,18 @@ public record InferenceResponse(
         parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
         outputs = List.copyOf(outputs);
     }
+
+    /**
+     * Gives back borrowed output memory (see {@link OutputLease}); a no-op for outputs that own their bytes.
+     * Only sinks that declare {@link ResponseSink#releasesOutputs()} are given borrowed outputs, and they call
+     * this once per response, when they no longer read its outputs.
+     */
+    public void release() {
+        OutputLease.releaseAll(outputs);
+    }
+
+    /** Whether some output is borrowed memory (released by {@link #release()}). */
+    public boolean isBorrowed() {
+        return outputs.stream().anyMatch(tensor -> tensor.lease() != null);
+    }
 }

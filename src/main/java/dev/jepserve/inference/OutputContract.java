@@ -104,8 +104,12 @@ public final class OutputContract {
         if (kept.size() == response.outputs().size()) {
             return response;
         }
-        return new InferenceResponse(response.modelName(), response.modelVersion(), response.id(),
-                response.parameters(), kept);
+        InferenceResponse pruned = new InferenceResponse(response.modelName(), response.modelVersion(),
+                response.id(), response.parameters(), kept);
+        if (response.isBorrowed() && !pruned.isBorrowed()) {
+            response.release(); // every borrowed output was dropped: nobody else will give the memory back
+        }
+        return pruned;
     }
 
     private boolean matches(long[] shape, long[] dims) {

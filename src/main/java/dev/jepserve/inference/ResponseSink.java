@@ -24,4 +24,14 @@ public interface ResponseSink {
      * error responses and carry on.
      */
     void fail(TritonException error, boolean isFinal);
+
+    /**
+     * True when this sink calls {@link InferenceResponse#release()} on every response it is given, once it no
+     * longer reads the outputs (after the network write, or at once when it drops the response). Such a sink
+     * may be given outputs that are views of a stub's shared memory instead of copies; other sinks always get
+     * outputs that own their bytes.
+     */
+    default boolean releasesOutputs() {
+        return false;
+    }
 }

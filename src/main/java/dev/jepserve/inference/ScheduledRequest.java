@@ -154,6 +154,14 @@ public final class ScheduledRequest {
                 composingTimes.computeOutputNanos() + times.computeOutputNanos());
     }
 
+    /**
+     * Whether this request's sink releases responses ({@link ResponseSink#releasesOutputs()}), so a backend may
+     * answer with outputs borrowed from shared memory instead of copies.
+     */
+    public boolean sinkReleasesOutputs() {
+        return sink.releasesOutputs();
+    }
+
     public synchronized boolean isFinished() {
         return finalSent;
     }
@@ -168,10 +176,14 @@ public final class ScheduledRequest {
             try {
                 response = contract.check(request, response);
             } catch (TritonException broken) {
+                response.release();
                 return fail(broken, isFinal);
             }
         }
         if (!record(response == null ? ResponseKind.EMPTY : ResponseKind.SUCCESS, isFinal)) {
+            if (response != null) {
+                response.release();
+            }
             return false;
         }
         if (LOG.isDebugEnabled()) {

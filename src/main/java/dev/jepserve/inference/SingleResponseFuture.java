@@ -9,6 +9,28 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SingleResponseFuture extends CompletableFuture<InferenceResponse> implements ResponseSink {
     private volatile RequestHandle handle = RequestHandle.NONE;
+    /** Whoever reads the future releases the response ({@link ResponseSink#releasesOutputs()}). */
+    private final boolean releasing;
+
+    private SingleResponseFuture(boolean releasing) {
+        this.releasing = releasing;
+    }
+
+    /**
+     * Like {@link #submit(ServedModel, InferenceRequest, RequestTrace)}, for a caller that calls
+     * {@link InferenceResponse#release()} on the response it gets once it has written it out: the outputs may
+     * then be views of a stub's shared memory (no copy). A response this future does not pass on (it was
+     * cancelled, or had its answer) is released here.
+     */
+    public static SingleResponseFuture submitReleasing(ServedModel model, InferenceRequest request,
+                                                       RequestTrace trace) {
+        SingleResponseFuture future = new SingleResponseFuture(true);
+        future.handle = trace == null ? model.infer(request, future) : model.infer(request, future, trace);
+        if (future.isCancelled()) {
+            future.handle.cancel();
+        }
+        return future;
+    }
 
     /** Submits the request to the model and returns the future of its one answer. */
     public static SingleResponseFuture submit(ServedModel model, InferenceRequest request) {
@@ -22,7 +44,7 @@ public final class SingleResponseFuture extends CompletableFuture<InferenceRespo
 
     /** Submits through {@code submitter} (given this future as the sink) and returns the future. */
     public static SingleResponseFuture of(java.util.function.Function<ResponseSink, RequestHandle> submitter) {
-        SingleResponseFuture future = new SingleResponseFuture();
+        SingleResponseFuture future = new SingleResponseFuture(false);
         future.handle = submitter.apply(future);
         if (future.isCancelled()) {
             future.handle.cancel();
@@ -33,10 +55,17 @@ public final class SingleResponseFuture extends CompletableFuture<InferenceRespo
     @Override
     public void send(InferenceResponse response, boolean isFinal) {
         if (response != null) {
-            complete(response);
+            if (!complete(response) && releasing) {
+                response.release();
+            }
         } else if (isFinal) {
             completeExceptionally(TritonException.internal("the model sent no response for the request"));
         }
+    }
+
+    @Override
+    public boolean releasesOutputs() {
+        return releasing;
     }
 
     @Override

@@ -13,12 +13,28 @@ public final class Tensor {
     private final DataType dataType;
     private final long[] shape;
     private final ByteBuffer data;
+    /** Set when {@code data} is a view of memory that is reused once released (a stub's output region). */
+    private final OutputLease lease;
 
     public Tensor(String name, DataType dataType, long[] shape, ByteBuffer data) {
+        this(name, dataType, shape, data, null);
+    }
+
+    /**
+     * A tensor whose bytes are borrowed: valid until {@code lease} is released (every tensor of one response
+     * shares one lease; {@link InferenceResponse#release()} releases it).
+     */
+    public Tensor(String name, DataType dataType, long[] shape, ByteBuffer data, OutputLease lease) {
         this.name = name;
         this.dataType = dataType;
         this.shape = shape.clone();
         this.data = data;
+        this.lease = lease;
+    }
+
+    /** The lease its bytes are borrowed under, or null when the tensor owns them. */
+    public OutputLease lease() {
+        return lease;
     }
 
     public String name() {

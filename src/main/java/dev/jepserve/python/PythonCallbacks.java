@@ -1,11 +1,19 @@
 package dev.jepserve.python;
 
 import dev.jepserve.inference.ExecutionTimes;
+import dev.jepserve.inference.OutputLease;
 import dev.jepserve.inference.ScheduledRequest;
 import dev.jepserve.python.border.BorderJson;
 import dev.jepserve.python.border.ExecutionDoneMessage;
 import dev.jepserve.python.border.ResponseMessage;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import jep.DirectNDArray;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PythonCallbacks implements BorderCallbacks {
     private final AtomicLong nextHandle = new AtomicLong();
+    /** Output memory Python is filling, by id, until its response is sent. */
+    private final AtomicLong nextOutput = new AtomicLong();
+    private final Map<Long, ByteBuf> outputs = new ConcurrentHashMap<>();
     private final Map<Long, OpenRequest> requests = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<ExecutionTimes>> batches = new ConcurrentHashMap<>();
 
@@ -91,15 +102,18 @@ public final class PythonCallbacks implements BorderCallbacks {
      */
     @Override
     public String send(String message, List<?> buffers) {
+        buffers = takeOutputs(buffers);
         ResponseMessage response;
         try {
             response = BorderJson.readResponse(message);
         } catch (IllegalArgumentException e) {
+            releaseLeased(buffers);
             return e.getMessage();
         }
         OpenRequest open = response.isFinal() ? requests.remove(response.request()) : requests.get(response.request());
         if (open == null) {
             // Answered already (e.g. failed when its execute() broke): nothing reads it any more.
+            releaseLeased(buffers);
             return null;
         }
         try {
@@ -110,6 +124,72 @@ public final class PythonCallbacks implements BorderCallbacks {
             return e.getMessage();
         }
         return null;
+    }
+
+    /**
+     * Called from Python (jepserve_responses) for each output of a response in the server's own interpreter:
+     * pooled direct memory for {@code length} bytes, which Python fills through {@link #outputView} (the one copy
+     * on the way out; HTTP then writes it without another). It goes back to the pool when the response's sink
+     * released it (see {@link LeasedBuffers}), so large outputs neither wait for the GC nor are zeroed first.
+     *
+     * @return its id (a Long; -1 for 0 bytes), or an error text (a String)
+     */
+    public Object allocateOutput(long length) {
+        if (length <= 0) {
+            return -1L;
+        }
+        if (length > Integer.MAX_VALUE) {
+            return "an output of " + length + " bytes is larger than the 2 GiB a tensor may hold";
+        }
+        long id = nextOutput.incrementAndGet();
+        outputs.put(id, PooledByteBufAllocator.DEFAULT.directBuffer((int) length, (int) length));
+        return id;
+    }
+
+    /** Called from Python: the output's memory as a writable uint8 numpy array (a view, no copy). */
+    public Object outputView(long id, long length) {
+        ByteBuf output = outputs.get(id);
+        if (output == null || output.capacity() != length) {
+            throw new IllegalArgumentException("no output " + id + " of " + length + " bytes");
+        }
+        return new DirectNDArray<>(output.nioBuffer(0, (int) length), true);
+    }
+
+    /** Called from Python for outputs allocated for a response that is not sent after all. */
+    public void freeOutput(long id) {
+        ByteBuf output = outputs.remove(id);
+        if (output != null) {
+            output.release();
+        }
+    }
+
+    /**
+     * Output ids from Python (see {@link #allocateOutput}) as views of the memory they name, leased (the memory
+     * goes back to the pool when the lease is released); other buffers as they are.
+     */
+    private List<?> takeOutputs(List<?> buffers) {
+        if (buffers == null || buffers.isEmpty() || !(buffers.get(0) instanceof Number)) {
+            return buffers;
+        }
+        List<ByteBuffer> views = new ArrayList<>(buffers.size());
+        List<ByteBuf> taken = new ArrayList<>(buffers.size());
+        for (Object buffer : buffers) {
+            long id = ((Number) buffer).longValue();
+            ByteBuf output = id < 0 ? null : outputs.remove(id);
+            if (output == null) {
+                views.add(ByteBuffer.allocateDirect(0));
+            } else {
+                taken.add(output);
+                views.add(output.nioBuffer(0, output.capacity()).order(ByteOrder.LITTLE_ENDIAN));
+            }
+        }
+        return new LeasedBuffers(views, new OutputLease(() -> taken.forEach(ByteBuf::release)));
+    }
+
+    private static void releaseLeased(List<?> buffers) {
+        if (buffers instanceof LeasedBuffers leased) {
+            leased.lease().release();
+        }
     }
 
     /** Whether the request was cancelled (client gone or timeout expired); false once it is answered. */

@@ -7,6 +7,7 @@ import dev.jepserve.inference.ModelInstance;
 import dev.jepserve.inference.RequestHandle;
 import dev.jepserve.inference.ScheduledRequest;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.python.LeasedBuffers;
 import dev.jepserve.python.PythonBatchEncoder;
 import dev.jepserve.python.PythonCallbacks;
 import dev.jepserve.python.border.BorderJson;
@@ -253,6 +254,14 @@ final class StubModelInstance implements ModelInstance {
         switch (message.getKindCase()) {
             case RESPONSE -> {
                 lastProgressNanos = System.nanoTime();
+                StubProcess current = stub;
+                StubProcess.BorrowedOutputs borrowed = current == null ? null : current.takeOutputs(message);
+                if (borrowed != null) {
+                    // Views of the output region: handed on without a copy, its space released with the lease.
+                    callbacks.send(message.getResponse().getMessageJson(),
+                            new LeasedBuffers(borrowed.views(), borrowed.lease()));
+                    return;
+                }
                 List<ByteBuffer> buffers = new ArrayList<>();
                 for (ByteString bytes : message.getResponse().getBuffersList()) {
                     buffers.add(bytes.asReadOnlyByteBuffer());

@@ -1,6 +1,7 @@
 package dev.jepserve.stub;
 
 import com.google.protobuf.UnsafeByteOperations;
+import dev.jepserve.inference.OutputLease;
 import dev.jepserve.stub.proto.FromStub;
 import dev.jepserve.stub.proto.Ping;
 import dev.jepserve.stub.proto.RegionSlice;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -55,6 +57,9 @@ final class StubProcess implements AutoCloseable {
     }
 
     private final String instanceName;
+    /** The response with output views the reader is handing to the listener, and the lease on them. */
+    private volatile FromStub delivering;
+    private volatile BorrowedOutputs deliveringOutputs;
     private final Process process;
     private final StubChannel channel;
     private final Path socketDir;
@@ -190,18 +195,48 @@ final class StubProcess implements AutoCloseable {
         }
     }
 
-    /** A response whose outputs are in the output region, as one that carries them (copied out once). */
-    private FromStub withOutputsCopied(FromStub message) throws IOException {
+    /**
+     * A response whose outputs are in the output region, as one whose buffers are views of them (no copy; the
+     * slices stay in the message). While the listener handles it, {@link #outputLease} gives the lease that
+     * releases their space.
+     */
+    private FromStub withOutputViews(FromStub message) throws IOException {
         Response response = message.getResponse();
         StubRegions current = regions;
         if (current == null) {
             throw new IOException("the stub sent outputs in shared memory it does not have");
         }
-        Response.Builder copied = response.toBuilder().clearOutputSlices();
+        Response.Builder viewed = response.toBuilder();
+        List<ByteBuffer> views = new ArrayList<>(response.getOutputSlicesCount());
         for (RegionSlice slice : response.getOutputSlicesList()) {
-            copied.addBuffers(UnsafeByteOperations.unsafeWrap(current.readOutput(slice)));
+            ByteBuffer view = current.outputView(slice);
+            views.add(view);
+            viewed.addBuffers(UnsafeByteOperations.unsafeWrap(view.duplicate()));
         }
-        return FromStub.newBuilder().setResponse(copied).build();
+        List<RegionSlice> slices = response.getOutputSlicesList();
+        FromStub withViews = FromStub.newBuilder().setResponse(viewed).build();
+        delivering = withViews;
+        deliveringOutputs = new BorrowedOutputs(views, new OutputLease(() -> current.releaseOutputs(slices)));
+        return withViews;
+    }
+
+    /** Writable views of a response's outputs in the output region, and the lease that gives their space back. */
+    record BorrowedOutputs(List<ByteBuffer> views, OutputLease lease) {
+    }
+
+    /**
+     * The outputs of {@code message} while this stub's reader hands it to the listener (the taker must release
+     * the lease); null for any other message, so a response of a replaced stub is never released into the
+     * regions of the one serving now.
+     */
+    BorrowedOutputs takeOutputs(FromStub message) {
+        if (delivering != message) {
+            return null;
+        }
+        BorrowedOutputs outputs = deliveringOutputs;
+        delivering = null;
+        deliveringOutputs = null;
+        return outputs;
     }
 
     /** Starts reading (once); everything but replies goes to the listener, the latest one given. */
@@ -234,7 +269,15 @@ final class StubProcess implements AutoCloseable {
                         call.complete(message.getReply());
                     }
                 } else if (message.hasResponse() && message.getResponse().getOutputSlicesCount() > 0) {
-                    listener.onMessage(withOutputsCopied(message));
+                    FromStub withViews = withOutputViews(message);
+                    try {
+                        listener.onMessage(withViews);
+                    } finally {
+                        BorrowedOutputs untaken = takeOutputs(withViews);
+                        if (untaken != null) {
+                            untaken.lease().release();
+                        }
+                    }
                 } else {
                     listener.onMessage(message);
                 }

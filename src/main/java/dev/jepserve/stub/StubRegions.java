@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The server's side of one stub's shared memory: the input region (the server allocates and writes what a
- * batch carries) and the output region (the stub writes responses there; the server copies each out once and
- * queues the space for release). The server owns both files: it creates them and removes them when the stub
- * stops or dies, crashed or not.
+ * batch carries) and the output region (the stub writes responses there; the server hands views of them to
+ * the network and queues the space for release once the write is done). The server owns both files: it
+ * creates them and removes them when the stub stops or dies, crashed or not.
  */
 final class StubRegions {
     private static final String PREFIX = "jepserve_stub_";
@@ -110,15 +110,25 @@ final class StubRegions {
         }
     }
 
-    /** Copies an output out of the output region and queues its space for release. */
-    byte[] readOutput(RegionSlice slice) throws IOException {
+    /**
+     * An output in the output region as a view (no copy). The stub does not reuse its space until
+     * {@link #releaseOutputs} gave it back, so the view stays intact until then; after the stub died it stays
+     * readable too (the mapping outlives the deleted file).
+     */
+    ByteBuffer outputView(RegionSlice slice) throws IOException {
         if (slice.getLength() <= 0) {
-            return new byte[0];
+            return ByteBuffer.allocateDirect(0);
         }
-        byte[] bytes = new byte[Math.toIntExact(slice.getLength())];
-        outputs.slice(slice.getOffset(), bytes.length).get(bytes);
-        released.add(slice.getOffset());
-        return bytes;
+        return outputs.slice(slice.getOffset(), Math.toIntExact(slice.getLength()));
+    }
+
+    /** Queues the space of these outputs for release (sent to the stub with the next Execute or sweep). */
+    void releaseOutputs(List<RegionSlice> slices) {
+        for (RegionSlice slice : slices) {
+            if (slice.getLength() > 0) {
+                released.add(slice.getOffset());
+            }
+        }
     }
 
     /** The output space copied out since the last call (to send to the stub). */

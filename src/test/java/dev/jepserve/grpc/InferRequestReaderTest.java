@@ -35,11 +35,24 @@ class InferRequestReaderTest {
         assertThat(a.dataType()).isEqualTo(DataType.INT32);
         assertThat(a.shape()).containsExactly(1, 2);
         ByteBuffer data = a.data().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertThat(data.isDirect()).isTrue();
+        assertThat(data.isReadOnly()).isTrue(); // a view of the message's bytes, not a copy
         assertThat(data.getInt(0)).isEqualTo(1);
         assertThat(data.getInt(4)).isEqualTo(2);
         assertThat(request.input("B").byteSize()).isEqualTo(5);
         assertThat(request.requestedOutputs()).isEmpty();
+    }
+
+    @Test
+    void rawContentsInsideALargerArrayStartAtTheirOwnFirstByte() {
+        ModelInferRequest.Builder message = ModelInferRequest.newBuilder().setModelName("m");
+        message.addInputsBuilder().setName("A").setDatatype("UINT8").addShape(3);
+        byte[] backing = {9, 9, 1, 2, 3, 9};
+        message.addRawInputContents(ByteString.copyFrom(backing).substring(2, 5));
+        Tensor a = InferRequestReader.read(message.build(), -1).request().input("A");
+        ByteBuffer data = a.data();
+        byte[] seen = new byte[data.remaining()];
+        data.get(seen);
+        assertThat(seen).containsExactly(1, 2, 3);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.jepserve.inference.Tensor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,7 +39,7 @@ public final class InferResponseEncoder {
     public FullHttpResponse encode(InferenceResponse response, OutputEncoding encoding, boolean batching,
                                    ContentCoding coding, ByteBufAllocator alloc) {
         List<EncodedOutput> outputs = new ArrayList<>(response.outputs().size());
-        long bodyBytes = 0; // binary outputs exactly, JSON data where its size is predictable
+        long bodyBytes = 0; // JSON data where its size is predictable (binary outputs are not copied)
         for (Tensor tensor : response.outputs()) {
             RequestedOutput spec = encoding.forOutput(tensor.name());
             Tensor encoded = spec.isClassification() ? Classification.topK(tensor, spec.classificationCount(), batching)
@@ -46,25 +47,37 @@ public final class InferResponseEncoder {
             // Values JSON cannot carry go as binary data when the client reads it, else writing them refuses.
             boolean binary = spec.binary() || encoding.binaryAllowed() && !JsonTensorWriter.canCarry(encoded);
             outputs.add(new EncodedOutput(encoded, binary));
-            bodyBytes += binary ? encoded.byteSize() : JsonTensorWriter.sizeHint(encoded);
+            bodyBytes += binary ? 0 : JsonTensorWriter.sizeHint(encoded);
         }
-        ByteBuf body = alloc.buffer((int) Math.min(Integer.MAX_VALUE - 8, 512 + 128L * outputs.size() + bodyBytes));
+        // The JSON header in a buffer of its own; binary outputs follow as views of the tensors' memory (no copy).
+        ByteBuf json = alloc.buffer((int) Math.min(Integer.MAX_VALUE - 8, 512 + 128L * outputs.size() + bodyBytes));
+        CompositeByteBuf body = alloc.compositeBuffer(1 + outputs.size());
         try {
-            writeJson(body, response, outputs);
-            int jsonLength = body.readableBytes();
+            writeJson(json, response, outputs);
+            body.addComponent(true, json); // after writing: the composite takes the bytes readable now
+            int jsonLength = json.readableBytes();
             for (EncodedOutput output : outputs) {
                 if (output.binary && output.tensor.byteSize() > 0) {
-                    body.writeBytes(output.tensor.data());
+                    body.addComponent(true, TensorBytes.wrap(output.tensor));
                 }
             }
             boolean hasBinary = body.readableBytes() > jsonLength;
             return reply(body, jsonLength, hasBinary, coding, alloc);
         } catch (IOException e) {
-            body.release();
+            releaseBoth(json, body);
             throw new IllegalStateException("writing the response JSON failed", e);
         } catch (RuntimeException e) {
-            body.release();
+            releaseBoth(json, body);
             throw e;
+        }
+    }
+
+    /** Releases the body, and the JSON buffer too when it was not part of the body yet. */
+    private static void releaseBoth(ByteBuf json, CompositeByteBuf body) {
+        boolean added = body.numComponents() > 0;
+        body.release();
+        if (!added) {
+            json.release();
         }
     }
 
@@ -81,7 +94,8 @@ public final class InferResponseEncoder {
     public static long workEstimate(InferenceResponse response, OutputEncoding encoding, ContentCoding coding) {
         long work = 0;
         for (Tensor tensor : response.outputs()) {
-            work += encoding.forOutput(tensor.name()).binary() ? tensor.byteSize()
+            // Uncompressed binary outputs are not copied (views of the tensors), so they cost nothing to encode.
+            work += encoding.forOutput(tensor.name()).binary() ? (coding == ContentCoding.IDENTITY ? 0 : tensor.byteSize())
                     : (long) tensor.byteSize() * JSON_BYTES_PER_DATA_BYTE;
         }
         return coding == ContentCoding.IDENTITY ? work : work * COMPRESSED_WORK_FACTOR;

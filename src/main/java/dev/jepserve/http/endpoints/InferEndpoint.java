@@ -98,6 +98,7 @@ public final class InferEndpoint implements Endpoint {
                     .thenCompose(response -> {
                         long encodeWork = InferResponseEncoder.workEstimate(response, decoded.encoding(),
                                 responseCoding);
+                        // The encoded reply holds its own reference to borrowed outputs until it is written.
                         return request.offload().run(encodeWork, request.eventLoop(), () -> {
                             if (trace != null) {
                                 trace.record(TraceActivity.HTTP_SEND_START, System.nanoTime());
@@ -109,7 +110,7 @@ public final class InferEndpoint implements Endpoint {
                                 trace.record(TraceActivity.HTTP_SEND_END, System.nanoTime());
                             }
                             return encoded;
-                        });
+                        }).whenComplete((encoded, failure) -> response.release());
                     });
             if (trace != null) {
                 reply.whenComplete((sent, failure) -> trace.finish());
@@ -133,8 +134,7 @@ public final class InferEndpoint implements Endpoint {
                                                               EndpointRequest request, RequestTrace trace) {
         CompletableFuture<InferenceResponse> inference;
         try {
-            inference = trace == null ? model.infer(inferenceRequest)
-                    : SingleResponseFuture.submit(model, inferenceRequest, trace);
+            inference = SingleResponseFuture.submitReleasing(model, inferenceRequest, trace);
         } catch (RuntimeException failure) {
             return CompletableFuture.failedFuture(failure);
         }

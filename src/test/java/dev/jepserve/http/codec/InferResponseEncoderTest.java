@@ -255,4 +255,22 @@ class InferResponseEncoderTest {
             assertThat(in.readAllBytes()).containsExactly(plain.body());
         }
     }
+
+    @Test
+    void aBorrowedOutputIsSentFromItsOwnMemoryAndGivenBackWhenTheReplyIsReleased() {
+        java.util.concurrent.atomic.AtomicInteger freed = new java.util.concurrent.atomic.AtomicInteger();
+        dev.jepserve.inference.OutputLease lease = new dev.jepserve.inference.OutputLease(freed::incrementAndGet);
+        ByteBuffer region = ByteBuffer.allocateDirect(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f)
+                .flip();
+        InferenceResponse response = new InferenceResponse("m", "1", "", Map.of(),
+                List.of(new Tensor("OUT", DataType.FP32, new long[] {2}, region, lease)));
+        FullHttpResponse reply = encoder.encode(response, OutputEncoding.BINARY, false, ContentCoding.IDENTITY, alloc);
+        response.release(); // the sink's reference: the reply still holds its own
+        assertThat(freed).hasValue(0);
+        region.putFloat(4, 7f); // no copy: the reply reads the borrowed memory itself
+        int headerLength = reply.headers().getInt(InferRequestDecoder.HEADER_LENGTH);
+        assertThat(reply.content().getFloatLE(headerLength + 4)).isEqualTo(7f);
+        reply.release(); // what Netty does once the write is done
+        assertThat(freed).hasValue(1);
+    }
 }

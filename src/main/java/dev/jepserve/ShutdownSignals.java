@@ -3,6 +3,7 @@ package dev.jepserve;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -21,7 +22,12 @@ final class ShutdownSignals {
     static ShutdownSignals install() {
         ShutdownSignals signals = new ShutdownSignals();
         for (String name : NAMES) {
-            Signal.handle(new Signal(name), signals::onSignal);
+            if (Signal.handle(new Signal(name), signals::onSignal) == SignalHandler.SIG_IGN) {
+                // A JVM keeps a signal ignored that its parent ignored (a shell's background job ignores SIGINT),
+                // where tritonserver would take it over: say so rather than leave the operator's ^C unanswered.
+                LOG.warn("SIG{} was ignored by the process that started the server and stays ignored; stop the "
+                        + "server with SIGTERM", name);
+            }
         }
         return signals;
     }

@@ -46,12 +46,7 @@ public final class LogController {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         TritonLineLayout layout = new TritonLineLayout(options.format());
-        layout.setContext(context);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(context);
-        encoder.setLayout(layout);
-        encoder.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = layout.startEncoder(context);
 
         LogController controller = new LogController(options, root, layout);
         OutputStreamAppender<ILoggingEvent> appender = output(options);

@@ -4,8 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.Context;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 
 import java.util.Map;
 
@@ -21,6 +23,17 @@ public final class TritonLineLayout extends LayoutBase<ILoggingEvent> {
 
     private final long pid = ProcessHandle.current().pid();
     private volatile LogFormat format = LogFormat.DEFAULT;
+
+    /** Starts this layout in {@code context} and returns a started encoder that writes with it. */
+    public LayoutWrappingEncoder<ILoggingEvent> startEncoder(Context context) {
+        setContext(context);
+        start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(this);
+        encoder.start();
+        return encoder;
+    }
 
     public TritonLineLayout() {
     }

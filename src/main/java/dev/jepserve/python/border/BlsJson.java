@@ -11,7 +11,6 @@ import dev.jepserve.inference.TritonException;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,30 +120,13 @@ public final class BlsJson {
                     case "name" -> name = parser.getValueAsString("");
                     case "datatype" -> datatype = parser.getValueAsInt();
                     case "buffer" -> buffer = parser.getValueAsInt(-1);
-                    case "shape" -> shape = readLongs(parser, value);
+                    case "shape" -> shape = BorderJson.readLongs(parser, value);
                     default -> parser.skipChildren();
                 }
             }
             inputs.add(new InputMessage(name, datatype, shape, buffer));
         }
         return inputs;
-    }
-
-    private static long[] readLongs(JsonParser parser, JsonToken start) throws IOException {
-        if (start != JsonToken.START_ARRAY) {
-            parser.skipChildren();
-            return new long[0];
-        }
-        long[] values = new long[4];
-        int count = 0;
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-            if (count == values.length) {
-                values = Arrays.copyOf(values, count * 2);
-            }
-            values[count++] = parser.getValueAsLong();
-            parser.skipChildren();
-        }
-        return count == values.length ? values : Arrays.copyOf(values, count);
     }
 
     /**

@@ -149,7 +149,8 @@ public final class BorderJson {
         return outputs;
     }
 
-    private static long[] readLongs(JsonParser parser, JsonToken start) throws IOException {
+    /** A JSON array of integers (the parser at its start token); anything else reads as no values. */
+    static long[] readLongs(JsonParser parser, JsonToken start) throws IOException {
         if (start != JsonToken.START_ARRAY) {
             parser.skipChildren();
             return new long[0];

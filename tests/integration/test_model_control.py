@@ -14,7 +14,7 @@ import tritonclient.grpc as grpcclient
 import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
 
-from jepserve_process import TEST_MODELS, JepServe, make_repository
+from jepserve_process import TEST_MODELS, JepServe, make_repository, wait_until
 
 CONFIG = {
     "backend": "python",
@@ -32,15 +32,6 @@ def infer(client, module, model, x, version=""):
 
 def index(server):
     return requests.post("http://%s/v2/repository/index" % server.url).json()
-
-
-def wait_until(condition, timeout=30, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def set_offset(repository, offset):

@@ -16,7 +16,7 @@ import tritonclient.grpc as grpcclient
 import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
 
-from jepserve_process import EXAMPLES, TEST_MODELS, JepServe, make_repository
+from jepserve_process import EXAMPLES, TEST_MODELS, JepServe, make_repository, wait_until
 
 
 @pytest.fixture
@@ -59,15 +59,6 @@ def alive(pid):
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
-
-
-def wait_until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("not within %ss: %s" % (timeout, what))
 
 
 def restarted(client, model, old_pid, timeout=60):

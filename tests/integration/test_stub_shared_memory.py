@@ -13,7 +13,7 @@ import tritonclient.grpc as grpcclient
 import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
 
-from jepserve_process import TEST_MODELS, JepServe, make_repository
+from jepserve_process import TEST_MODELS, JepServe, make_repository, wait_until
 
 MIB = 1024 * 1024
 
@@ -31,15 +31,6 @@ def region_files(server_pid):
     prefix = "jepserve_stub_%d_" % server_pid
     shm = "/dev/shm"
     return sorted(name for name in os.listdir(shm) if name.startswith(prefix))
-
-
-def wait_until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("not within %ss: %s" % (timeout, what))
 
 
 @pytest.fixture

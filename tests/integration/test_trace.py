@@ -14,7 +14,7 @@ import tritonclient.http as httpclient
 from google.protobuf import json_format
 from tritonclient.utils import InferenceServerException
 
-from jepserve_process import EXAMPLES, JepServe, make_repository
+from jepserve_process import EXAMPLES, JepServe, make_repository, wait_until
 from otlp_receiver import OtlpReceiver
 
 MODEL = "add_sub"
@@ -22,16 +22,6 @@ HTTP_NAMES = ["HTTP_RECV_START", "HTTP_RECV_END", "REQUEST_START", "QUEUE_START"
               "COMPUTE_INPUT_END", "COMPUTE_OUTPUT_START", "COMPUTE_END", "INFER_RESPONSE_COMPLETE",
               "REQUEST_END", "HTTP_SEND_START", "HTTP_SEND_END"]
 GRPC_NAMES = [name.replace("HTTP_RECV", "GRPC_WAITREAD").replace("HTTP_SEND", "GRPC_SEND") for name in HTTP_NAMES]
-
-
-def wait_for(condition, timeout=30, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def inputs(module, a, b):
@@ -184,8 +174,8 @@ def test_log_frequency_rotation_and_count(repository, tmp_path):
         for _ in range(4):  # every 2nd request is traced: 2 traces, one full file
             infer_http(server)
         first = tmp_path / "rotated.json.0"
-        wait_for(first.exists, what=str(first))
-        assert len([e for e in json.loads(wait_for(lambda: first.read_text() or None)) if "model_name" in e]) == 2
+        wait_until(first.exists, what=str(first))
+        assert len([e for e in json.loads(wait_until(lambda: first.read_text() or None)) if "model_name" in e]) == 2
         with httpclient.InferenceServerClient(server.url) as client:
             assert client.get_trace_settings()["trace_count"] == "1"
             for _ in range(6):  # one more trace, then the count is used up
@@ -210,9 +200,9 @@ def test_opentelemetry_spans(repository):
             with httpclient.InferenceServerClient(server.url) as client:
                 assert client.get_trace_settings()["trace_mode"] == "opentelemetry"
             infer_http(server, request_id="otel-1")
-            spans = wait_for(lambda: len(receiver.snapshot()) >= 4 and receiver.snapshot(), what="4 spans")
+            spans = wait_until(lambda: len(receiver.snapshot()) >= 4 and receiver.snapshot(), what="4 spans")
             infer_grpc(server)
-            wait_for(lambda: len(receiver.snapshot()) >= 8, what="8 spans")
+            wait_until(lambda: len(receiver.snapshot()) >= 8, what="8 spans")
         spans = receiver.snapshot()
     finally:
         receiver.close()

@@ -5,7 +5,6 @@ unload."""
 import json
 import shutil
 import threading
-import time
 
 import numpy as np
 import pytest

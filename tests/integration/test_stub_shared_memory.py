@@ -5,7 +5,6 @@ stops or dies."""
 
 import os
 import signal
-import time
 
 import numpy as np
 import pytest

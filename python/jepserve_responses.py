@@ -91,7 +91,8 @@ class RequestResponses:
                 return
             self._closed = self._answered = True
             self._sent += 1
-            self._emit(response, True)
+            # The execution-done message follows at once: the two leave together (sendReturned).
+            self._emit(response, True, returned=True)
 
     def fail(self, code, message):
         """Closes the request with an error, unless it was answered finally already."""
@@ -105,14 +106,14 @@ class RequestResponses:
         callbacks = context.callbacks
         return bool(callbacks.isCancelled(self.handle)) if callbacks is not None else False
 
-    def _emit(self, response, final):
+    def _emit(self, response, final, returned=False):
         if response is None:
-            self._deliver(ResponseMessage(self.handle, final, True, [], "{}", None), [])
+            self._deliver(ResponseMessage(self.handle, final, True, [], "{}", None), [], returned)
             return
         error = response.error()
         if error is not None:
             message = ResponseMessage(self.handle, final, False, [], "{}", ErrorMessage(int(error.code()), error.message()))
-            self._deliver(message, [])
+            self._deliver(message, [], returned)
             return
         outputs = []
         buffers = []
@@ -127,17 +128,21 @@ class RequestResponses:
                         if offset >= 0:
                             region.freeOutput(offset)
                     self._deliver(ResponseMessage(self.handle, final, False, [], "{}",
-                                                  ErrorMessage(int(_INTERNAL), problem)), [])
+                                                  ErrorMessage(int(_INTERNAL), problem)), [], returned)
                     return
                 continue
             data = tensor._wire_bytes()
             buffers.append(data if isinstance(data, bytes) else bytes(data))
-        self._deliver(ResponseMessage(self.handle, final, False, outputs, response.parameters(), None), buffers)
+        self._deliver(ResponseMessage(self.handle, final, False, outputs, response.parameters(), None), buffers,
+                      returned)
 
-    def _deliver(self, message, buffers):
+    def _deliver(self, message, buffers, returned=False):
         callbacks = context.callbacks
         if callbacks is None:
             raise TritonModelException("responses can only be sent inside the server")
-        problem = callbacks.send(message.to_json(), buffers)
+        if returned:
+            problem = callbacks.sendReturned(message.to_json(), buffers)
+        else:
+            problem = callbacks.send(message.to_json(), buffers)
         if problem is not None:
             raise TritonModelException(str(problem))

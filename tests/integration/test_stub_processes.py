@@ -275,7 +275,10 @@ def test_stubs_that_die_while_the_server_stops_are_not_restarted():
             victim = stub_pid(client)
         server.process.send_signal(signal.SIGTERM)
         assert server.wait_for_output("signal (15) received", timeout=30), server.output
-        os.kill(victim, signal.SIGKILL)
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # the stub already finished with its closed connection: it died during shutdown all the same
         assert server.process.wait(120) == 0, server.output
         assert server.wait_for_output("jepserve stopped", timeout=10), server.output
     output = server.output

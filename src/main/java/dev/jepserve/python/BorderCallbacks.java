@@ -15,6 +15,14 @@ public interface BorderCallbacks {
      */
     String send(String message, List<?> buffers);
 
+    /**
+     * A response execute() returned: like {@link #send}, but the execution-done message of the same execution
+     * always follows on this thread, so a transport may hold it back and send both together.
+     */
+    default String sendReturned(String message, List<?> buffers) {
+        return send(message, buffers);
+    }
+
     /** Whether the request was cancelled (client gone or timeout expired). */
     boolean isCancelled(long requestHandle);
 

@@ -56,9 +56,29 @@ final class StubChannel implements AutoCloseable {
     }
 
     void write(MessageLite message) throws IOException {
+        write(message, true);
+    }
+
+    /**
+     * Writes the message; with {@code flush} false it may stay buffered until the next flushing write (one
+     * system call, and one wake-up of the reader, for several messages).
+     */
+    void write(MessageLite message, boolean flush) throws IOException {
         writing.lock();
         try {
             message.writeDelimitedTo(out);
+            if (flush) {
+                out.flush();
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** Sends whatever unflushed writes left buffered. */
+    void flush() throws IOException {
+        writing.lock();
+        try {
             out.flush();
         } finally {
             writing.unlock();

@@ -38,6 +38,18 @@ final class StubForwarder implements BorderCallbacks {
      */
     @Override
     public String send(String message, List<?> buffers) {
+        write(response(message, buffers), true);
+        return null;
+    }
+
+    /** Held back until the execution-done message that follows it: both reach the server in one write. */
+    @Override
+    public String sendReturned(String message, List<?> buffers) {
+        write(response(message, buffers), false);
+        return null;
+    }
+
+    private FromStub response(String message, List<?> buffers) {
         Response.Builder response = Response.newBuilder().setMessageJson(message);
         for (Object buffer : buffers) {
             if (buffer instanceof Number offset) {
@@ -48,8 +60,7 @@ final class StubForwarder implements BorderCallbacks {
                 response.addBuffers(ByteString.copyFrom((byte[]) buffer));
             }
         }
-        write(FromStub.newBuilder().setResponse(response).build());
-        return null;
+        return FromStub.newBuilder().setResponse(response).build();
     }
 
     /** Where responses' outputs go from now on (LoadInstance named the region). */
@@ -141,15 +152,21 @@ final class StubForwarder implements BorderCallbacks {
      * a response always reaches the server before that response).
      */
     void write(FromStub message) {
+        write(message, true);
+    }
+
+    private void write(FromStub message, boolean flush) {
         try {
             synchronized (writeOrder) {
                 StubMetricsLink link = metrics;
                 FromStub updates = link == null ? null : link.drainUpdates();
                 if (updates != null) {
-                    channel.write(updates);
+                    channel.write(updates, false);
                 }
                 if (message != null) {
-                    channel.write(message);
+                    channel.write(message, flush);
+                } else if (flush) {
+                    channel.flush();
                 }
             }
         } catch (IOException e) {
@@ -157,7 +174,10 @@ final class StubForwarder implements BorderCallbacks {
         }
     }
 
-    /** Sends the queued metric updates now (the periodic flush, for updates made outside requests). */
+    /**
+     * Sends the queued metric updates now (the periodic flush, for updates made outside requests), and
+     * anything held back.
+     */
     void flushMetrics() {
         write(null);
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Triton's gRPC endpoint: {@code inference.GRPCInferenceService} and {@code grpc.health.v1.Health} on one port,
- * with its own event loops and executor (nothing shared with HTTP or other servers).
+ * with its own event loops and executor (nothing shared with HTTP or other servers). ModelInfer is handled on
+ * the event loop that read it, every other call on the executor ({@link CallExecutors}).
  *
  * <p>Messages of any size up to 2 GiB are accepted (Triton's limit is INT32_MAX); gzip and deflate message
  * encodings are understood. {@link #stop(long)} is graceful: no new calls, open inference streams end once their
@@ -72,7 +73,8 @@ public final class GrpcServer implements AutoCloseable {
         executor = Executors.newFixedThreadPool(options.executorThreads(), new DefaultThreadFactory("jepserve-grpc"));
         DeflateCodec deflate = new DeflateCodec();
         GrpcServerOptions.Keepalive keepalive = options.keepalive();
-        InferenceGrpcService inference = new InferenceGrpcService(service, executor, openStreams, logs, traces);
+        InferenceGrpcService inference = new InferenceGrpcService(service, executor,
+                new AnswerExecutor(workers, executor), openStreams, logs, traces);
         GrpcServerOptions.Connections connections = options.connections();
         GrpcConnectionCap cap = new GrpcConnectionCap(connections.max());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.address(), options.port()))
@@ -80,7 +82,8 @@ public final class GrpcServer implements AutoCloseable {
                 .bossEventLoopGroup(acceptor)
                 .workerEventLoopGroup(workers)
                 .withChildOption(ChannelOption.TCP_NODELAY, true)
-                .executor(executor)
+                .executor(CallExecutors.INLINE)
+                .callExecutor(new CallExecutors(executor))
                 .maxInboundMessageSize(Integer.MAX_VALUE)
                 .keepAliveTime(keepalive.timeMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(keepalive.timeoutMillis(), TimeUnit.MILLISECONDS)

@@ -5,7 +5,8 @@ package dev.jepserve.grpc;
  *
  * @param address         the bind address ("0.0.0.0" for every interface)
  * @param port            the TCP port; 0 picks a free one (see {@link GrpcServer#port()})
- * @param executorThreads threads that decode requests and encode responses (never event loops, never Python)
+ * @param executorThreads threads for every call but ModelInfer, for streams and for large ModelInfer answers (never
+ *                        event loops, never Python)
  * @param keepalive       HTTP/2 keepalive settings
  * @param connections     how many connections are kept open, and for how long
  */

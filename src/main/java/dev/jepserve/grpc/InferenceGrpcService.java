@@ -71,23 +71,19 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final Tracer tracer;
 
     /**
-     * @param executor        where responses are encoded and streams drained (the server's gRPC executor)
-     * @param openStreams     the server's registry of open inference streams
-     * @param logs            the server's log settings, for LogSettings
+     * @param executor    where stream responses are encoded and streams drained (the server's gRPC executor)
+     * @param answers     where ModelInfer answers are encoded
+     * @param openStreams the server's registry of open inference streams
+     * @param logs        the server's log settings, for LogSettings
+     * @param traces      the trace extension's settings (TraceSetting) and the sampler of ModelInfer calls
      */
-    InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
-                         LogController logs) {
-        this(service, executor, openStreams, logs, TraceManager.disabled());
-    }
-
-    /** @param traces the trace extension's settings (TraceSetting) and the sampler of ModelInfer calls */
-    InferenceGrpcService(InferenceService service, Executor executor, OpenStreams openStreams,
-                         LogController logs, TraceManager traces) {
+    InferenceGrpcService(InferenceService service, Executor executor, AnswerExecutor answers,
+                         OpenStreams openStreams, LogController logs, TraceManager traces) {
         this.service = service;
         this.executor = executor;
         this.openStreams = openStreams;
         this.metadata = new HealthAndMetadataRpcs(service);
-        this.infer = new ModelInferRpc(service, executor, traces);
+        this.infer = new ModelInferRpc(service, answers, traces);
         this.statistics = new StatisticsRpc(service);
         this.repository = new RepositoryRpcs(service);
         this.settings = new SettingsRpcs(service, traces);

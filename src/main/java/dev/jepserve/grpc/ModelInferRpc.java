@@ -14,27 +14,27 @@ import dev.jepserve.inference.TritonException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The unary ModelInfer RPC: resolve the model (decoupled models are refused, as Triton does), decode, submit,
  * and answer once the model's one response arrives. The answer is encoded on the gRPC executor, never on the
- * model's thread; a client that cancels the call cancels the request.
+ * model's thread (see {@link AnswerExecutor}); a client that cancels the call cancels the request.
  */
 final class ModelInferRpc {
     static final String DECOUPLED_REFUSED = "ModelInfer RPC doesn't support models with decoupled transaction policy";
 
     private final InferenceService service;
-    private final Executor executor;
+    private final AnswerExecutor answers;
     private final Tracer tracer;
 
-    ModelInferRpc(InferenceService service, Executor executor) {
-        this(service, executor, Tracer.OFF);
+    ModelInferRpc(InferenceService service, AnswerExecutor answers) {
+        this(service, answers, Tracer.OFF);
     }
 
-    ModelInferRpc(InferenceService service, Executor executor, Tracer tracer) {
+    ModelInferRpc(InferenceService service, AnswerExecutor answers, Tracer tracer) {
         this.service = service;
-        this.executor = executor;
+        this.answers = answers;
         this.tracer = tracer;
     }
 
@@ -59,39 +59,43 @@ final class ModelInferRpc {
             return;
         }
         ((ServerCallStreamObserver<ModelInferResponse>) observer).setOnCancelHandler(() -> future.cancel(false));
-        future.whenCompleteAsync((response, failure) -> {
-            if (trace != null) {
-                trace.record(TraceActivity.GRPC_SEND_START, System.nanoTime());
-            }
+        future.whenComplete((response, failure) -> {
             try {
-                if (failure != null) {
-                    observer.onError(GrpcStatuses.exception(failure));
-                } else {
-                    observer.onNext(InferResponseWriter.response(response));
-                    observer.onCompleted();
-                }
-            } finally {
+                answers.forAnswer(response).execute(() -> answer(observer, response, failure, trace));
+            } catch (RejectedExecutionException stopping) {
+                // The server is stopping: nobody to tell. The answer was never written: give borrowed output
+                // memory back here.
                 if (response != null) {
-                    // onNext framed the message into the transport's own buffers before it returned.
                     response.release();
                 }
-                if (trace != null) {
-                    trace.record(TraceActivity.GRPC_SEND_END, System.nanoTime());
-                    trace.finish();
-                }
             }
-        }, executor).exceptionally(lostCall -> {
-            // The call was cancelled meanwhile: nobody to tell. If the executor refused the answer, it was never
-            // written: give borrowed output memory back here.
-            Throwable cause = lostCall instanceof java.util.concurrent.CompletionException ? lostCall.getCause() : lostCall;
-            if (cause instanceof java.util.concurrent.RejectedExecutionException && !future.isCompletedExceptionally()) {
-                InferenceResponse unsent = future.getNow(null);
-                if (unsent != null) {
-                    unsent.release();
-                }
-            }
-            return null;
         });
+    }
+
+    private static void answer(StreamObserver<ModelInferResponse> observer, InferenceResponse response,
+                               Throwable failure, RequestTrace trace) {
+        if (trace != null) {
+            trace.record(TraceActivity.GRPC_SEND_START, System.nanoTime());
+        }
+        try {
+            if (failure != null) {
+                observer.onError(GrpcStatuses.exception(failure));
+            } else {
+                observer.onNext(InferResponseWriter.response(response));
+                observer.onCompleted();
+            }
+        } catch (RuntimeException lostCall) {
+            // The call was cancelled meanwhile: nobody to tell.
+        } finally {
+            if (response != null) {
+                // onNext framed the message into the transport's own buffers before it returned.
+                response.release();
+            }
+            if (trace != null) {
+                trace.record(TraceActivity.GRPC_SEND_END, System.nanoTime());
+                trace.finish();
+            }
+        }
     }
 
     /** The version the client addressed (-1 when it left the choice to the server). */

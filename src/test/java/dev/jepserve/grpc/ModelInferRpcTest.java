@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The unary ModelInfer RPC through a real server and channel, with scripted models. */
 class ModelInferRpcTest {
     private final CountDownLatch slowCancelled = new CountDownLatch(1);
+    /** The thread each "where" request was submitted on. */
+    private final List<String> submittingThreads = new CopyOnWriteArrayList<>();
     private GrpcServer server;
     private ManagedChannel channel;
     private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
@@ -46,6 +49,13 @@ class ModelInferRpcTest {
                 }))
                 .add(new ScriptedModel("failing", false, (request, sink) -> {
                     sink.fail(TritonException.invalidArg("[request id: <id_unknown>] bad input"), true);
+                    return RequestHandle.NONE;
+                }))
+                .add(new ScriptedModel("where", false, (request, sink) -> {
+                    submittingThreads.add(Thread.currentThread().getName());
+                    Tensor input = request.inputs().get(0);
+                    sink.send(new InferenceResponse("where", "1", request.id(), Map.of(),
+                            List.of(new Tensor("OUT", input.dataType(), input.shape(), input.data()))), true);
                     return RequestHandle.NONE;
                 }))
                 .add(new ScriptedModel("slow", false, (request, sink) -> slowCancelled::countDown))
@@ -77,6 +87,16 @@ class ModelInferRpcTest {
         assertThat(response.getOutputs(0).getDatatype()).isEqualTo(DataType.INT32.protocolName());
         assertThat(response.getRawOutputContents(0).toByteArray()).containsExactly(1, 0, 0, 0, 2, 0, 0, 0);
         assertThat(response.getParametersOrThrow("p").getInt64Param()).isEqualTo(1);
+    }
+
+    @Test
+    void modelInferIsSubmittedFromTheEventLoopWithoutAHopToThePool() {
+        // Small and large answers (encoded on the event loop and on the pool) both arrive.
+        ModelInferRequest large = request("where").toBuilder().setInputs(0, request("where").getInputs(0).toBuilder()
+                .setShape(0, 50_000)).setRawInputContents(0, ByteString.copyFrom(new byte[200_000])).build();
+        assertThat(stub.modelInfer(request("where")).getRawOutputContents(0).size()).isEqualTo(8);
+        assertThat(stub.modelInfer(large).getRawOutputContents(0).size()).isEqualTo(200_000);
+        assertThat(submittingThreads).hasSize(2).allSatisfy(name -> assertThat(name).startsWith("jepserve-grpc-io"));
     }
 
     @Test

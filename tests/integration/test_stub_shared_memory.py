@@ -26,7 +26,8 @@ def echo(client, module, data, repeat=None):
 
 
 def region_files(server_pid):
-    """The region files of this server's stubs (named jepserve_stub_<server pid>_<stub pid>_in|out)."""
+    """The region files of this server's stubs (named jepserve_stub_<server pid>_<stub pid>_in|out), and its
+    shared metric values (jepserve_stub_<server pid>_metrics)."""
     prefix = "jepserve_stub_%d_" % server_pid
     shm = "/dev/shm"
     return sorted(name for name in os.listdir(shm) if name.startswith(prefix))
@@ -93,15 +94,17 @@ def test_region_files_are_removed_when_a_stub_dies_and_when_the_server_stops(rep
         with httpclient.InferenceServerClient(server.url) as client:
             _, _, pid = echo(client, httpclient, np.ones(8, dtype=np.uint8))
             ours = region_files(server.process.pid)
+            # Two regions per stub, and one table of custom metric values shared by every stub.
             assert ours == ["jepserve_stub_%d_%d_in" % (server.process.pid, pid),
-                            "jepserve_stub_%d_%d_out" % (server.process.pid, pid)]
+                            "jepserve_stub_%d_%d_out" % (server.process.pid, pid),
+                            "jepserve_stub_%d_metrics" % server.process.pid]
             os.kill(pid, signal.SIGKILL)
             wait_until(lambda: not any("_%d_" % pid in name for name in region_files(server.process.pid)), 10,
                        "the killed stub's regions removed")
             wait_until(lambda: client.is_model_ready("shm_echo"), 60, "shm_echo ready again")
             _, _, new_pid = echo(client, httpclient, np.ones(8, dtype=np.uint8))
             assert new_pid != pid
-            assert len(region_files(server.process.pid)) == 2
+            assert len(region_files(server.process.pid)) == 3
     finally:
         server_pid = server.process.pid
         server.stop()

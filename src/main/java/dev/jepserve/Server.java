@@ -121,6 +121,7 @@ public final class Server implements AutoCloseable {
             shutdown.onStop("CPU metrics poller", remaining -> cpuPoller.close());
         }
         stubMetrics = new StubMetricsHub(metrics.customMetrics());
+        shutdown.onStop("shared metric values", remaining -> stubMetrics.close());
         startMetricsEndpoint();
 
         PythonEnvironment environment = awaitProbe(probing);

@@ -34,7 +34,7 @@ public final class CustomFamily {
         if (buckets == null && collector.kind() == MetricKind.HISTOGRAM) {
             throw new IllegalArgumentException("Failed to create metric. Missing required buckets.");
         }
-        Series series = collector.acquire(LabelSet.of(labelNames, labelValues), buckets);
+        Series series = collector.acquire(LabelSet.of(labelNames, labelValues), buckets, owners.cells());
         CustomSeries handle = new CustomSeries(collector, series, owner == null ? "" : owner, owners);
         owners.track(handle);
         return handle;

@@ -18,8 +18,23 @@ public final class CustomMetrics {
     /** Live handles per owner (model instance name), so that an unload can drop what Python left behind. */
     private final Map<String, Set<CustomSeries>> byOwner = new HashMap<>();
 
+    /** Where new counter and gauge series keep their values once stubs share them; null before. */
+    private volatile MetricCells cells;
+
     CustomMetrics(FamilyCatalog catalog) {
         this.catalog = catalog;
+    }
+
+    /**
+     * From now on new counter and gauge series keep their values in {@code table}, which stub processes map
+     * (series created before keep theirs on the heap; stubs reach those through messages).
+     */
+    public void shareValuesThrough(MetricCells table) {
+        this.cells = table;
+    }
+
+    MetricCells cells() {
+        return cells;
     }
 
     /**

@@ -45,6 +45,11 @@ public final class CustomSeries {
         return live().value();
     }
 
+    /** The index of the shared-memory cell holding the value, or -1 when the value is not in one. */
+    public int sharedCell() {
+        return live().cell() instanceof MetricCells.Cell cell ? cell.index() : -1;
+    }
+
     /** Drops this handle's reference; idempotent. */
     public void release() {
         Series released;

@@ -51,10 +51,18 @@ final class FamilyCollector extends Collector {
      * (null otherwise); names and buckets are only checked when the series is created, as in prometheus-cpp.
      */
     Series acquire(LabelSet labels, double[] buckets) {
+        return acquire(labels, buckets, null);
+    }
+
+    /**
+     * As {@link #acquire(LabelSet, double[])}; a new counter or gauge keeps its value in a cell of {@code cells}
+     * (when given and not full), where stub processes update and read it directly.
+     */
+    Series acquire(LabelSet labels, double[] buckets, MetricCells cells) {
         synchronized (lock) {
             Series series = byLabels.get(labels);
             if (series == null) {
-                series = create(labels, buckets);
+                series = create(labels, buckets, cells);
                 byLabels.put(labels, series);
                 Series[] grown = Arrays.copyOf(snapshot, snapshot.length + 1);
                 grown[grown.length - 1] = series;
@@ -72,6 +80,10 @@ final class FamilyCollector extends Collector {
                 return;
             }
             byLabels.remove(series.labels());
+            ValueCell cell = series.cell();
+            if (cell != null) {
+                cell.free();
+            }
             Series[] current = snapshot;
             Series[] shrunk = new Series[current.length - 1];
             int next = 0;
@@ -88,15 +100,16 @@ final class FamilyCollector extends Collector {
         return snapshot.length;
     }
 
-    private Series create(LabelSet labels, double[] buckets) {
+    private Series create(LabelSet labels, double[] buckets, MetricCells cells) {
         for (String labelName : labels.names()) {
             MetricNames.checkLabelName(labelName);
         }
+        ValueCell shared = cells == null || kind == MetricKind.HISTOGRAM ? null : cells.allocate();
         switch (kind) {
             case COUNTER:
-                return new CounterSeries(labels);
+                return new CounterSeries(labels, shared);
             case GAUGE:
-                return new GaugeSeries(labels);
+                return shared == null ? new GaugeSeries(labels) : new GaugeSeries(labels, shared);
             default:
                 if (buckets == null) {
                     throw new IllegalArgumentException("Failed to create metric. Missing required buckets.");

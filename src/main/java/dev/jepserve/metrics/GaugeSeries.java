@@ -2,14 +2,18 @@ package dev.jepserve.metrics;
 
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
-/** A series that can go up, down or be set; the double lives in an AtomicLong so that set and add never race. */
+/** A series that can go up, down or be set; its value lives in a {@link ValueCell} (on the heap by default). */
 final class GaugeSeries extends Series {
-    private final AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(0.0));
+    private final ValueCell cell;
 
     GaugeSeries(LabelSet labels) {
+        this(labels, new ValueCell.Heap());
+    }
+
+    GaugeSeries(LabelSet labels, ValueCell cell) {
         super(labels);
+        this.cell = cell;
     }
 
     @Override
@@ -19,22 +23,22 @@ final class GaugeSeries extends Series {
 
     @Override
     void increment(double amount) {
-        long current;
-        long next;
-        do {
-            current = bits.get();
-            next = Double.doubleToRawLongBits(Double.longBitsToDouble(current) + amount);
-        } while (!bits.compareAndSet(current, next));
+        cell.add(amount);
     }
 
     @Override
     void set(double value) {
-        bits.set(Double.doubleToRawLongBits(value));
+        cell.set(value);
     }
 
     @Override
     double value() {
-        return Double.longBitsToDouble(bits.get());
+        return cell.get();
+    }
+
+    @Override
+    ValueCell cell() {
+        return cell;
     }
 
     @Override

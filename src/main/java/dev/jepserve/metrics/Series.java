@@ -38,6 +38,11 @@ abstract class Series {
         throw unsupported("Value");
     }
 
+    /** Where a counter's or gauge's value lives; null for a histogram. */
+    ValueCell cell() {
+        return null;
+    }
+
     /** Appends this series' samples, named after the family. */
     abstract void collect(String familyName, List<Sample> out);
 

@@ -5,6 +5,7 @@ import dev.jepserve.inference.TritonException;
 import dev.jepserve.logging.LineLog;
 import dev.jepserve.logging.LogFormat;
 import dev.jepserve.logging.LogSettingsChange;
+import dev.jepserve.metrics.MetricCells;
 import dev.jepserve.metrics.RemoteMetrics;
 import dev.jepserve.python.PythonBls;
 import dev.jepserve.python.PythonEnvironment;
@@ -54,6 +55,7 @@ public final class StubMain {
     private final StubForwarder forwarder;
     private final PythonRuntime python;
     private final StubMetricsLink metrics;
+    private final RemoteMetrics remoteMetrics;
     private final StubBlsTransport bls;
     /** Runs initialize and finalize, so the reader stays free for the server's answers to metric calls. */
     private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(runnable -> {
@@ -67,8 +69,9 @@ public final class StubMain {
     /** The input region the server writes batches into (null until LoadInstance names it). */
     private SharedRegion inputs;
 
-    private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, StubMetricsLink metrics,
-                     StubBlsTransport bls, StubStartTrace trace) {
+    private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, RemoteMetrics remoteMetrics,
+                     StubMetricsLink metrics, StubBlsTransport bls, StubStartTrace trace) {
+        this.remoteMetrics = remoteMetrics;
         this.trace = trace;
         this.bls = bls;
         this.channel = channel;
@@ -111,13 +114,15 @@ public final class StubMain {
         StubMetricsLink metrics = new StubMetricsLink(forwarder);
         forwarder.attachMetrics(metrics);
         PythonRuntime python;
+        RemoteMetrics remoteMetrics;
         try {
             PythonEnvironment environment = args.length >= 15
                     ? StubLaunch.parseEnvironment(Path.of(args[1]), List.of(args).subList(9, 15))
                     : new PythonEnvironmentProbe(args[2]).probe(Path.of(args[1]));
             // Java imports see the JDK's packages only: Jep's default scans the whole jar at start (JdkPackages).
             jep.SharedInterpreter.setConfig(new jep.JepConfig().setClassEnquirer(new JdkPackages()));
-            python = PythonRuntime.start(environment, 1, new PythonLogSink(), new RemoteMetrics(metrics), forwarder);
+            remoteMetrics = new RemoteMetrics(metrics);
+            python = PythonRuntime.start(environment, 1, new PythonLogSink(), remoteMetrics, forwarder);
         } catch (PythonSetupException e) {
             System.err.println("error: " + e.getMessage());
             Runtime.getRuntime().halt(3);
@@ -132,7 +137,7 @@ public final class StubMain {
                     thread.setDaemon(true);
                     return thread;
                 })));
-        new StubMain(channel, forwarder, python, metrics, bls, trace).serve();
+        new StubMain(channel, forwarder, python, remoteMetrics, metrics, bls, trace).serve();
         // The server is gone (or told us to finish): no Python thread may keep the process alive.
         Runtime.getRuntime().halt(0);
     }
@@ -146,6 +151,10 @@ public final class StubMain {
                     LoadInstance load = message.getLoadInstance();
                     if (load.hasSharedMemory()) {
                         openRegions(load.getSharedMemory());
+                    }
+                    if (!load.getMetricCells().isEmpty()) {
+                        // Before initialize(), which creates most series.
+                        remoteMetrics.attachCells(MetricCells.open(Path.of(load.getMetricCells())));
                     }
                     lifecycle.execute(() -> {
                         String error = load(load);

@@ -91,7 +91,14 @@ final class StubMetricsHandler implements StubProcess.Listener {
                     families.put(id, family);
                     reply.setId(id);
                 }
-                case NEW_SERIES -> reply.setId(newSeries(call.getNewSeries()));
+                case NEW_SERIES -> {
+                    long id = newSeries(call.getNewSeries());
+                    int cell = series.get(id).sharedCell();
+                    reply.setId(id);
+                    if (cell >= 0) {
+                        reply.setHasCell(true).setCell(cell);
+                    }
+                }
                 case READ_VALUE -> reply.setValue(live(call.getReadValue()).value());
                 default -> reply.setError("unknown metrics call");
             }

@@ -41,7 +41,7 @@ final class StubMetricsLink implements MetricsLink {
     }
 
     @Override
-    public long newSeries(long family, String[] labelNames, String[] labelValues, double[] buckets, String owner) {
+    public NewSeries newSeries(long family, String[] labelNames, String[] labelValues, double[] buckets, String owner) {
         NewMetricSeries.Builder series = NewMetricSeries.newBuilder().setFamily(family).setOwner(owner)
                 .addAllLabelNames(List.of(labelNames)).addAllLabelValues(List.of(labelValues));
         if (buckets != null) {
@@ -50,7 +50,8 @@ final class StubMetricsLink implements MetricsLink {
                 series.addBuckets(bound);
             }
         }
-        return call(MetricCall.newBuilder().setNewSeries(series)).getId();
+        MetricReply reply = call(MetricCall.newBuilder().setNewSeries(series));
+        return new NewSeries(reply.getId(), reply.getHasCell() ? reply.getCell() : -1);
     }
 
     @Override

@@ -206,6 +206,7 @@ public final class StubProcessBackend implements ModelBackend, AutoCloseable {
                 for (int i = 0; i < group.getCount(); i++) {
                     String instanceName = group.getName() + "_" + i;
                     LoadInstance.Builder loadBuilder = LoadInstance.newBuilder();
+                    customMetrics.metricCellsFile().ifPresent(file -> loadBuilder.setMetricCells(file.toString()));
                     if (environment != null) {
                         loadBuilder.setEnvironmentDir(environment.root().toString())
                                 .addAllPythonPaths(environment.sitePackages().stream().map(Path::toString).toList());

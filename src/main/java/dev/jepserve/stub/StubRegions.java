@@ -46,6 +46,11 @@ final class StubRegions {
         }
     }
 
+    /** The file of this server's shared custom-metric values (named like the regions, so stale ones go too). */
+    static Path metricCellsFile() {
+        return SharedRegion.directory().resolve(PREFIX + ProcessHandle.current().pid() + "_metrics");
+    }
+
     /**
      * Removes region files left by a server that was killed before it could (named with its process id, and
      * that process is gone).

@@ -153,6 +153,21 @@ public final class PythonRuntime implements AutoCloseable {
     }
 
     /**
+     * {@link #execute(String, String, Object[])} on the calling thread, which must be this runtime's worker (in a
+     * stub, the Python thread reading its execute channel): returns the ExecutionDoneMessage JSON, or null.
+     *
+     * @throws java.util.concurrent.CompletionException when the runtime glue itself failed
+     */
+    public String executeHere(String instanceKey, String batchJson, Object[] buffers) {
+        return workers.call(runtime -> runtime.execute(instanceKey, batchJson, buffers));
+    }
+
+    /** The worker also serves {@code work} while its queue is empty (a stub's execute channel). */
+    public void serveWhenIdle(PythonWorkers.IdleWork work) {
+        workers.serveWhenIdle(work);
+    }
+
+    /**
      * A Python thread of one's own (its own SharedInterpreter, the same GIL and modules) for one in-process
      * instance's execute() calls: a sleeping or looping execute() then holds only that thread. Close it after
      * the instance is finalized.

@@ -34,6 +34,21 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
 
     private static final Runnable STOP = () -> { };
 
+    /**
+     * Work a worker thread waits for besides its queue: a stub's execute channel, whose messages the Python
+     * thread reads itself, so a request reaches it without a hand-off from another thread.
+     */
+    public interface IdleWork {
+        /**
+         * Called on the worker thread when its queue is empty: waits until {@link #wake()} is called or work of
+         * its own arrives, and runs that work here (calls into Python through {@link #call} run inline).
+         */
+        void awaitAndRun();
+
+        /** Ends a wait in {@link #awaitAndRun()} (or the next one): a call was queued. */
+        void wake();
+    }
+
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     /**
@@ -43,6 +58,8 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
     private final ThreadLocal<RuntimeBinding> ownRuntime = new ThreadLocal<>();
     /** Worker threads waiting in {@link #helpUntil}: woken when a call is queued. */
     private final Set<Thread> helpers = ConcurrentHashMap.newKeySet();
+    /** What the worker waits for besides its queue; null: the queue only. */
+    private volatile IdleWork idleWork;
     /** How long {@link #close()} waits for each thread to finish its current call. */
     private final long closeWaitMillis;
     /** Calls a waiting Python thread caused itself, which it may run instead of this pool's thread. */
@@ -102,7 +119,25 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         if (!helpers.isEmpty()) {
             helpers.forEach(LockSupport::unpark);
         }
+        wakeIdle();
         return future;
+    }
+
+    /**
+     * From now on an idle worker waits for {@code work} as well as for its queue (for a pool of one thread: with
+     * more, each idle thread would wait for it).
+     */
+    public void serveWhenIdle(IdleWork work) {
+        idleWork = work;
+        // An empty call wakes a worker blocked on the queue alone; from then on it waits for both.
+        queue.add(new Task<>(runtime -> null, new CompletableFuture<>(), nested));
+    }
+
+    private void wakeIdle() {
+        IdleWork idle = idleWork;
+        if (idle != null) {
+            idle.wake();
+        }
     }
 
     /**
@@ -171,6 +206,7 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         for (int i = 0; i < threads.size(); i++) {
             queue.add(STOP);
         }
+        wakeIdle();
         for (Thread thread : threads) {
             try {
                 thread.join(closeWaitMillis);
@@ -203,7 +239,17 @@ public final class PythonWorkers implements AutoCloseable, WorkerHelp {
         nested.attach(this, runtime);
         try {
             while (true) {
-                Object next = queue.take();
+                IdleWork idle = idleWork;
+                Object next = idle == null ? queue.take() : queue.poll();
+                if (next == null) {
+                    nested.taskStarted();
+                    try {
+                        idle.awaitAndRun();
+                    } finally {
+                        nested.taskEnded();
+                    }
+                    continue;
+                }
                 if (next == STOP) {
                     break;
                 }

@@ -67,7 +67,7 @@ public final class StubMain {
     /** Phases of this stub's start, logged (verbose) once its first load or auto-complete finished. */
     private volatile StubStartTrace trace;
     /** The input region the server writes batches into (null until LoadInstance names it). */
-    private SharedRegion inputs;
+    private volatile SharedRegion inputs;
 
     private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, RemoteMetrics remoteMetrics,
                      StubMetricsLink metrics, StubBlsTransport bls, StubStartTrace trace) {
@@ -109,6 +109,9 @@ public final class StubMain {
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         StubChannel channel = new StubChannel(socket);
+        // The execute channel: a second connection, read by the Python thread itself (StubExecuteChannel).
+        SocketChannel executeSocket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        executeSocket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         trace.mark("connected");
         StubForwarder forwarder = new StubForwarder(channel);
         StubMetricsLink metrics = new StubMetricsLink(forwarder);
@@ -137,7 +140,9 @@ public final class StubMain {
                     thread.setDaemon(true);
                     return thread;
                 })));
-        new StubMain(channel, forwarder, python, remoteMetrics, metrics, bls, trace).serve();
+        StubMain stub = new StubMain(channel, forwarder, python, remoteMetrics, metrics, bls, trace);
+        python.serveWhenIdle(new StubExecuteChannel(executeSocket, stub::executeHere));
+        stub.serve();
         // The server is gone (or told us to finish): no Python thread may keep the process alive.
         Runtime.getRuntime().halt(0);
     }
@@ -176,7 +181,6 @@ public final class StubMain {
                 // The queued updates go out ahead of the acknowledgement (StubForwarder.write).
                 case FLUSH_METRICS -> forwarder.write(FromStub.newBuilder().setMetricsFlushed(MetricsFlushed.newBuilder()
                         .setSequence(message.getFlushMetrics().getSequence())).build());
-                case EXECUTE -> execute(message);
                 case CANCELLED -> forwarder.markCancelled(message.getCancelled().getRequestHandlesList());
                 case CHECK_READY -> checkReady(message.getCheckReady().getCheck());
                 case MODEL_CONTROL_REPLY -> forwarder.modelControl().onReply(message.getModelControlReply());
@@ -287,9 +291,26 @@ public final class StubMain {
         forwarder.attachOutputs(new RegionAllocator(SharedRegion.open(Path.of(shared.getOutputRegion())), settings));
     }
 
-    private void execute(ToStub message) throws IOException {
+    /** Runs one Execute on the calling thread, the Python thread, which read it from the execute channel. */
+    private void executeHere(ToStub message) {
         Execute execute = message.getExecute();
         forwarder.releaseOutputs(execute.getReleasedOutputsList());
+        String done;
+        try {
+            done = python.executeHere(instanceKey, execute.getBatchJson(), inputViews(execute));
+        } catch (IOException | RuntimeException error) {
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            forwarder.write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder()
+                    .setRuntimeError(String.valueOf(cause.getMessage()))).build());
+            return;
+        }
+        if (done != null) {
+            forwarder.executionDone(done);
+        }
+    }
+
+    /** The batch's inputs as uint8 numpy arrays over the input region (or over copies of inline bytes). */
+    private Object[] inputViews(Execute execute) throws IOException {
         Object[] views;
         if (execute.getInputSlicesCount() > 0) {
             views = new Object[execute.getInputSlicesCount()];
@@ -306,15 +327,7 @@ public final class StubMain {
                 views[i] = numpyView(buffers.get(i));
             }
         }
-        python.execute(instanceKey, message.getExecute().getBatchJson(), views).whenComplete((done, error) -> {
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                forwarder.write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder()
-                        .setRuntimeError(String.valueOf(cause.getMessage()))).build());
-            } else if (done != null) {
-                forwarder.executionDone(done);
-            }
-        });
+        return views;
     }
 
     /** Starts is_ready() on the Python worker; an answer known at once (or a failure) is sent from here. */

@@ -242,7 +242,7 @@ final class StubModelInstance implements ModelInstance {
             List<Long> released = regions.takeReleased();
             execute.addAllReleasedOutputs(released);
         }
-        if (!current.send(ToStub.newBuilder().setExecute(execute).build())) {
+        if (!current.sendExecute(ToStub.newBuilder().setExecute(execute).build())) {
             // The stub died meanwhile; its death answers what it held, this answers the batch in any case.
             failInFlight();
         }

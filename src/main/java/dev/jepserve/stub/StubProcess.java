@@ -62,6 +62,8 @@ final class StubProcess implements AutoCloseable {
     private volatile BorrowedOutputs deliveringOutputs;
     private final Process process;
     private final StubChannel channel;
+    /** Carries Execute messages only; the stub's Python thread reads it (StubExecuteChannel). */
+    private final StubChannel executeChannel;
     private final Path socketDir;
     private final Map<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
     private final AtomicLong nextCall = new AtomicLong();
@@ -78,10 +80,12 @@ final class StubProcess implements AutoCloseable {
     /** Its shared-memory regions; null for a stub that only runs auto_complete_config. */
     private volatile StubRegions regions;
 
-    private StubProcess(String instanceName, Process process, StubChannel channel, Path socketDir) {
+    private StubProcess(String instanceName, Process process, StubChannel channel, StubChannel executeChannel,
+                        Path socketDir) {
         this.instanceName = instanceName;
         this.process = process;
         this.channel = channel;
+        this.executeChannel = executeChannel;
         this.socketDir = socketDir;
     }
 
@@ -111,8 +115,9 @@ final class StubProcess implements AutoCloseable {
             process.onExit().thenRun(sharing.get()::recordingDone);
         }
         try {
-            SocketChannel socket = awaitConnection(server, process, launch.startTimeoutSeconds());
-            return new StubProcess(instanceName, process, new StubChannel(socket), socketDir);
+            Connections connections = awaitConnections(server, process, launch.startTimeoutSeconds());
+            return new StubProcess(instanceName, process, new StubChannel(connections.control()),
+                    new StubChannel(connections.execute()), socketDir);
         } catch (IOException e) {
             process.destroyForcibly();
             throw new IOException("stub for '" + instanceName + "' did not start: " + e.getMessage());
@@ -122,12 +127,16 @@ final class StubProcess implements AutoCloseable {
         }
     }
 
+    /** A stub's two connections, in the order it makes them. */
+    private record Connections(SocketChannel control, SocketChannel execute) {
+    }
+
     /**
-     * Waits on the caller's thread for the stub to connect: a blocking accept, which the stub's exit or the
+     * Waits on the caller's thread for the stub to connect twice: blocking accepts, which the stub's exit or the
      * timeout ends by closing the listening socket (no polling: eleven stubs starting at once used to wake
      * their loading threads every 5 ms each).
      */
-    private static SocketChannel awaitConnection(ServerSocketChannel server, Process process, long timeoutSeconds)
+    private static Connections awaitConnections(ServerSocketChannel server, Process process, long timeoutSeconds)
             throws IOException {
         AtomicBoolean timedOut = new AtomicBoolean();
         process.onExit().thenRun(() -> closeQuietly(server));
@@ -138,7 +147,13 @@ final class StubProcess implements AutoCloseable {
             }
         });
         try {
-            return server.accept();
+            SocketChannel control = server.accept();
+            try {
+                return new Connections(control, server.accept());
+            } catch (IOException e) {
+                control.close();
+                throw e;
+            }
         } catch (ClosedByInterruptException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the stub to connect");
@@ -309,6 +324,7 @@ final class StubProcess implements AutoCloseable {
         }
         String why = killedBecause != null ? killedBecause : reason;
         channel.close();
+        executeChannel.close();
         StubRegions current = regions;
         if (current != null) {
             current.delete();
@@ -373,8 +389,17 @@ final class StubProcess implements AutoCloseable {
 
     /** Sends a one-way message; false when the stub is gone. */
     boolean send(ToStub message) {
+        return write(channel, message);
+    }
+
+    /** Sends an Execute message on the execute channel; false when the stub is gone. */
+    boolean sendExecute(ToStub message) {
+        return write(executeChannel, message);
+    }
+
+    private static boolean write(StubChannel target, ToStub message) {
         try {
-            channel.write(message);
+            target.write(message);
             return true;
         } catch (IOException e) {
             return false;
@@ -398,6 +423,7 @@ final class StubProcess implements AutoCloseable {
     @Override
     public void close() {
         channel.close();
+        executeChannel.close();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -1,0 +1,92 @@
+package dev.jepserve.stub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.jepserve.stub.proto.Execute;
+import dev.jepserve.stub.proto.ToStub;
+import java.io.ByteArrayOutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The execute channel as the stub's Python thread reads it: whole messages from any split of the bytes. */
+class StubExecuteChannelTest {
+    @TempDir
+    Path dir;
+
+    private static ToStub execute(String batch, int inlineBytes) {
+        byte[] bytes = new byte[inlineBytes];
+        Arrays.fill(bytes, (byte) 7);
+        return ToStub.newBuilder().setExecute(Execute.newBuilder().setBatchJson(batch)
+                .addBuffers(ByteString.copyFrom(bytes))).build();
+    }
+
+    @Test
+    void messagesSplitAnywhereAndLargerThanTheBufferArriveWhole() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(dir.resolve("s")));
+            SocketChannel stubEnd = SocketChannel.open(server.getLocalAddress());
+            SocketChannel serverEnd = server.accept();
+            List<ToStub> seen = new ArrayList<>();
+            StubExecuteChannel channel = new StubExecuteChannel(stubEnd, seen::add);
+
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            List<ToStub> sent = List.of(execute("a", 10), execute("b", 200_000), execute("c", 0));
+            for (ToStub message : sent) {
+                message.writeDelimitedTo(wire);
+            }
+            byte[] bytes = wire.toByteArray();
+            // Written in three parts, cut inside the first message and inside the large one, with pauses so the
+            // reader sees each part on its own.
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                int from = 0;
+                for (int cut : new int[] {3, 70_000, bytes.length}) {
+                    ByteBuffer part = ByteBuffer.wrap(bytes, from, cut - from);
+                    try {
+                        while (part.hasRemaining()) {
+                            serverEnd.write(part);
+                        }
+                        Thread.sleep(50);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    from = cut;
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (seen.size() < sent.size() && System.nanoTime() < deadline) {
+                channel.awaitAndRun();
+            }
+            writing.get(5, TimeUnit.SECONDS);
+            assertThat(seen).containsExactlyElementsOf(sent);
+            serverEnd.close();
+        }
+    }
+
+    @Test
+    void aWaitEndsWhenWorkIsQueued() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(dir.resolve("s")));
+            SocketChannel stubEnd = SocketChannel.open(server.getLocalAddress());
+            SocketChannel serverEnd = server.accept();
+            StubExecuteChannel channel = new StubExecuteChannel(stubEnd, message -> { });
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(channel::awaitAndRun);
+            Thread.sleep(100);
+            assertThat(waiting).isNotDone();
+            channel.wake();
+            waiting.get(5, TimeUnit.SECONDS);
+            serverEnd.close();
+        }
+    }
+}

@@ -32,14 +32,29 @@ class StubExecuteChannelTest {
                 .addBuffers(ByteString.copyFrom(bytes))).build();
     }
 
-    @Test
-    void messagesSplitAnywhereAndLargerThanTheBufferArriveWhole() throws Exception {
+    /** Both ends of one Unix socket connection: the stub's (read by the channel) and the server's. */
+    private record Connection(SocketChannel stubEnd, SocketChannel serverEnd) implements AutoCloseable {
+        @Override
+        public void close() throws java.io.IOException {
+            serverEnd.close();
+            stubEnd.close();
+        }
+    }
+
+    private Connection connect() throws java.io.IOException {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(dir.resolve("s")));
             SocketChannel stubEnd = SocketChannel.open(server.getLocalAddress());
-            SocketChannel serverEnd = server.accept();
+            return new Connection(stubEnd, server.accept());
+        }
+    }
+
+    @Test
+    void messagesSplitAnywhereAndLargerThanTheBufferArriveWhole() throws Exception {
+        try (Connection connection = connect()) {
+            SocketChannel serverEnd = connection.serverEnd();
             List<ToStub> seen = new ArrayList<>();
-            StubExecuteChannel channel = new StubExecuteChannel(stubEnd, seen::add);
+            StubExecuteChannel channel = new StubExecuteChannel(connection.stubEnd(), seen::add);
 
             ByteArrayOutputStream wire = new ByteArrayOutputStream();
             List<ToStub> sent = List.of(execute("a", 10), execute("b", 200_000), execute("c", 0));
@@ -70,23 +85,18 @@ class StubExecuteChannelTest {
             }
             writing.get(5, TimeUnit.SECONDS);
             assertThat(seen).containsExactlyElementsOf(sent);
-            serverEnd.close();
         }
     }
 
     @Test
     void aWaitEndsWhenWorkIsQueued() throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(dir.resolve("s")));
-            SocketChannel stubEnd = SocketChannel.open(server.getLocalAddress());
-            SocketChannel serverEnd = server.accept();
-            StubExecuteChannel channel = new StubExecuteChannel(stubEnd, message -> { });
+        try (Connection connection = connect()) {
+            StubExecuteChannel channel = new StubExecuteChannel(connection.stubEnd(), message -> { });
             CompletableFuture<Void> waiting = CompletableFuture.runAsync(channel::awaitAndRun);
             Thread.sleep(100);
             assertThat(waiting).isNotDone();
             channel.wake();
             waiting.get(5, TimeUnit.SECONDS);
-            serverEnd.close();
         }
     }
 }

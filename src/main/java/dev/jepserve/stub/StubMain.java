@@ -158,8 +158,7 @@ public final class StubMain {
                         openRegions(load.getSharedMemory());
                     }
                     if (!load.getMetricCells().isEmpty()) {
-                        // Before initialize(), which creates most series.
-                        remoteMetrics.attachCells(MetricCells.open(Path.of(load.getMetricCells())));
+                        attachMetricCells(Path.of(load.getMetricCells()));
                     }
                     lifecycle.execute(() -> {
                         String error = load(load);
@@ -280,6 +279,19 @@ public final class StubMain {
             return "";
         } catch (TritonException e) {
             return e.getMessage();
+        }
+    }
+
+    /**
+     * Maps the server's table of counter and gauge values, before initialize() creates most series; without it
+     * (it could not be mapped) every update and read goes to the server as a message.
+     */
+    private void attachMetricCells(Path file) {
+        try {
+            remoteMetrics.attachCells(MetricCells.open(file));
+        } catch (IOException e) {
+            LOG.warn("custom metrics go through messages: the shared value table could not be mapped ({})",
+                    e.getMessage());
         }
     }
 

@@ -26,4 +26,12 @@ public interface ModelInstance {
     default CompletableFuture<Boolean> userReady() {
         return CompletableFuture.completedFuture(true);
     }
+
+    /**
+     * Whether the instance could start a batch at once (a stub instance whose stub is being restarted could not:
+     * its batch would wait for the new stub). The scheduler hands the next batch to such instances first.
+     */
+    default boolean canRunNow() {
+        return true;
+    }
 }

@@ -283,7 +283,15 @@ public final class QueueScheduler implements Scheduler {
                 requeueRescheduled(batch);
                 synchronized (lock) {
                     running.remove(instance);
-                    idle.addLast(instance);
+                    // The instance that just finished takes the next batch (last in, first out): its caches
+                    // (a stub's process, its Python and JIT code) are warm, and under light load the others
+                    // sleep. Rotating through three stubs at one request at a time cost each request 40-100%
+                    // more stub CPU. One that could not start at once (a stub being restarted) goes last.
+                    if (instance.canRunNow()) {
+                        idle.addFirst(instance);
+                    } else {
+                        idle.addLast(instance);
+                    }
                 }
                 schedule();
             }

@@ -116,6 +116,11 @@ final class StubModelInstance implements ModelInstance {
         return current != null && current.isAlive();
     }
 
+    @Override
+    public boolean canRunNow() {
+        return isHealthy();
+    }
+
     /** The serving stub, or null. */
     StubProcess stub() {
         return stub;

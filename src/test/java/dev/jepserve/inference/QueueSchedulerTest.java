@@ -29,6 +29,13 @@ class QueueSchedulerTest {
     /** An instance whose executions the test completes by hand. */
     private static final class HeldInstance implements ModelInstance {
         final LinkedBlockingQueue<Execution> executions = new LinkedBlockingQueue<>();
+        /** What {@link #canRunNow()} answers (false: as a stub instance being restarted). */
+        volatile boolean runsNow = true;
+
+        @Override
+        public boolean canRunNow() {
+            return runsNow;
+        }
 
         record Execution(List<ScheduledRequest> batch, CompletableFuture<ExecutionTimes> result) {
             void succeed() {
@@ -123,6 +130,30 @@ class QueueSchedulerTest {
             Thread.sleep(10);
         }
         return condition.getAsBoolean();
+    }
+
+    @Test
+    void theInstanceThatJustFinishedTakesTheNextRequestUnlessItCannotRunNow() throws Exception {
+        HeldInstance first = new HeldInstance();
+        HeldInstance second = new HeldInstance();
+        QueueScheduler scheduler = new QueueScheduler(List.of(first, second), BatchPolicy.oneRequestPerCall(),
+                InferenceObserver.NONE, timers);
+        // One request at a time: the same (warm) instance serves them all, the other stays asleep.
+        for (String id : List.of("a", "b", "c")) {
+            CompletableFuture<InferenceResponse> answer = submit(scheduler, request(id, 1), 1);
+            first.next().succeed();
+            assertThat(answer.get(5, TimeUnit.SECONDS).id()).isEqualTo(id);
+        }
+        assertThat(second.executions).isEmpty();
+        // An instance that could not start at once (its stub is being restarted) goes behind the others.
+        first.runsNow = false;
+        submit(scheduler, request("d", 1), 1);
+        first.next().succeed();
+        submit(scheduler, request("e", 1), 1);
+        HeldInstance.Execution onSecond = second.next();
+        assertThat(ids(onSecond)).containsExactly("e");
+        onSecond.succeed();
+        assertThat(first.executions).isEmpty();
     }
 
     @Test

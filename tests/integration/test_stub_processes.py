@@ -241,10 +241,13 @@ def test_with_two_instances_one_dead_stub_leaves_the_model_ready_and_every_reque
     two_instances_of(TEST_MODELS / "stub_crash", repository / "stub_pair")
     with JepServe([repository]) as server:
         with httpclient.InferenceServerClient(server.url, concurrency=4) as client:
+            # Requests that overlap (each holds its instance 0.2 s) need both instances: the scheduler gives the
+            # next batch to the instance that finished last, so one request at a time would always meet the same.
             pids = set()
             deadline = time.monotonic() + 30
             while len(pids) < 2 and time.monotonic() < deadline:
-                pids.update(stub_pid(client, "stub_pair") for _ in range(4))
+                pending = [client.async_infer("stub_pair", mode("slow_pid")) for _ in range(4)]
+                pids.update(int(each.get_result().as_numpy("TEXT")[0].decode().split(":")[1]) for each in pending)
             assert len(pids) == 2
             victim = min(pids)
             os.kill(victim, signal.SIGKILL)
@@ -257,7 +260,7 @@ def test_with_two_instances_one_dead_stub_leaves_the_model_ready_and_every_reque
             while time.monotonic() < deadline:
                 assert client.is_model_ready("stub_pair")
                 assert client.is_server_ready()
-                pending = [client.async_infer("stub_pair", mode("pid")) for _ in range(4)]
+                pending = [client.async_infer("stub_pair", mode("slow_pid")) for _ in range(4)]
                 seen.update(int(each.get_result().as_numpy("TEXT")[0].decode().split(":")[1]) for each in pending)
                 if len(seen - pids) == 1:
                     break

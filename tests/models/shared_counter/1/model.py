@@ -1,6 +1,8 @@
 """Adds each request's ADD to a counter whose series all instances share (same labels), and answers the value
-read right after (VALUE) and its process id (PID)."""
+read right after (VALUE) and its process id (PID). Each execute holds its instance 20 ms, so that requests sent
+together need both instances."""
 import os
+import time
 
 import numpy as np
 import triton_python_backend_utils as pb_utils
@@ -13,6 +15,7 @@ class TritonPythonModel:
         self.metric = self.family.Metric(labels={"model": args["model_name"]})
 
     def execute(self, requests):
+        time.sleep(0.02)
         responses = []
         for request in requests:
             amount = float(pb_utils.get_input_tensor_by_name(request, "ADD").as_numpy()[0])

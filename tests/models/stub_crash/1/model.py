@@ -1,7 +1,9 @@
-"""stub_crash: a model that takes its own process down on request (MODE "exit" or "segfault")."""
+"""stub_crash: a model that takes its own process down on request (MODE "exit" or "segfault"); "pid" answers its
+process id, "slow_pid" too after 0.2 s (so that requests sent together need every instance)."""
 
 import ctypes
 import os
+import time
 
 import numpy as np
 import triton_python_backend_utils as pb_utils
@@ -20,6 +22,8 @@ class TritonPythonModel:
                 os._exit(1)
             if mode == "segfault":
                 ctypes.string_at(0)
+            if mode == "slow_pid":
+                time.sleep(0.2)
             text = "pid:%d" % os.getpid()
             responses.append(pb_utils.InferenceResponse([pb_utils.Tensor("TEXT", np.array([text.encode()],
                                                                                           dtype=np.object_))]))

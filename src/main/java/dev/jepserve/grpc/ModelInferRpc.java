@@ -18,8 +18,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The unary ModelInfer RPC: resolve the model (decoupled models are refused, as Triton does), decode, submit,
- * and answer once the model's one response arrives. The answer is encoded on the gRPC executor, never on the
- * model's thread (see {@link AnswerExecutor}); a client that cancels the call cancels the request.
+ * and answer once the model's one response arrives. The answer is encoded on the event loop (small) or the gRPC
+ * executor (large), never on the model's thread ({@link AnswerExecutor}); a client that cancels the call cancels
+ * the request.
  */
 final class ModelInferRpc {
     static final String DECOUPLED_REFUSED = "ModelInfer RPC doesn't support models with decoupled transaction policy";

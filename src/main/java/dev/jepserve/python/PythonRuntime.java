@@ -144,17 +144,10 @@ public final class PythonRuntime implements AutoCloseable {
     }
 
     /**
-     * Runs execute() for one batch (a BatchMessage as JSON and its input buffers as numpy views) on a worker.
-     * The future completes with the ExecutionDoneMessage JSON, or null when execute continues asynchronously
-     * (it reports through the callbacks), or exceptionally when the runtime glue itself failed.
-     */
-    public CompletableFuture<String> execute(String instanceKey, String batchJson, Object[] buffers) {
-        return workers.submit(runtime -> runtime.execute(instanceKey, batchJson, buffers));
-    }
-
-    /**
-     * {@link #execute(String, String, Object[])} on the calling thread, which must be this runtime's worker (in a
-     * stub, the Python thread reading its execute channel): returns the ExecutionDoneMessage JSON, or null.
+     * Runs execute() for one batch (a BatchMessage as JSON and its input buffers as numpy views) on the calling
+     * thread, which must be this runtime's worker (in a stub, the Python thread reading its execute channel).
+     * Returns the ExecutionDoneMessage JSON, or null when execute continues asynchronously (it reports through
+     * the callbacks).
      *
      * @throws java.util.concurrent.CompletionException when the runtime glue itself failed
      */
@@ -177,7 +170,11 @@ public final class PythonRuntime implements AutoCloseable {
                 interpreter -> bind(interpreter, modulesDir), null);
     }
 
-    /** {@link #execute(String, String, Object[])} on an instance's own thread ({@link #newInstanceThread}). */
+    /**
+     * Runs execute() for one batch on an instance's own thread ({@link #newInstanceThread}). The future completes
+     * with the ExecutionDoneMessage JSON, or null (see {@link #executeHere}), or exceptionally when the runtime
+     * glue itself failed.
+     */
     public CompletableFuture<String> execute(PythonWorkers thread, String instanceKey, String batchJson,
                                              Object[] buffers) {
         return thread.submit(runtime -> runtime.execute(instanceKey, batchJson, buffers));

@@ -91,14 +91,7 @@ final class StubMetricsHandler implements StubProcess.Listener {
                     families.put(id, family);
                     reply.setId(id);
                 }
-                case NEW_SERIES -> {
-                    long id = newSeries(call.getNewSeries());
-                    int cell = series.get(id).sharedCell();
-                    reply.setId(id);
-                    if (cell >= 0) {
-                        reply.setHasCell(true).setCell(cell);
-                    }
-                }
+                case NEW_SERIES -> newSeries(call.getNewSeries(), reply);
                 case READ_VALUE -> reply.setValue(live(call.getReadValue()).value());
                 default -> reply.setError("unknown metrics call");
             }
@@ -108,7 +101,8 @@ final class StubMetricsHandler implements StubProcess.Listener {
         return reply.build();
     }
 
-    private long newSeries(NewMetricSeries request) {
+    /** Takes the series reference; the reply names it, and its shared-memory cell when it has one. */
+    private void newSeries(NewMetricSeries request, MetricReply.Builder reply) {
         CustomFamily family = families.get(request.getFamily());
         if (family == null) {
             throw new IllegalStateException("unknown metric family");
@@ -121,7 +115,11 @@ final class StubMetricsHandler implements StubProcess.Listener {
                 request.getLabelValuesList().toArray(String[]::new), buckets, request.getOwner());
         long id = nextId.incrementAndGet();
         series.put(id, handle);
-        return id;
+        reply.setId(id);
+        int cell = handle.sharedCell();
+        if (cell >= 0) {
+            reply.setHasCell(true).setCell(cell);
+        }
     }
 
     /** Updates were checked in the stub; one that fails here (a race with an unload) is dropped. */

@@ -93,6 +93,14 @@ def test_a_sleeping_model_does_not_delay_another_model(isolation):
         server.stop()
 
 
+def _failure_and_wait(client, model, timeout_us):
+    """Sends one request with a timeout that fails; returns its error text and the seconds it took."""
+    started = time.monotonic()
+    with pytest.raises(Exception) as raised:
+        client.infer(model, _int32(httpclient, "IN", 1), timeout=timeout_us)
+    return str(raised.value), time.monotonic() - started
+
+
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_a_looping_model_is_not_ready_past_the_limit_and_its_request_answered_at_its_timeout(isolation):
     server = _serve(isolation, [TEST_MODELS / "endless_loop", EXAMPLES / "add_sub"],
@@ -100,11 +108,8 @@ def test_a_looping_model_is_not_ready_past_the_limit_and_its_request_answered_at
     try:
         assert _readiness(server, "endless_loop") == (True, True, True)
         with httpclient.InferenceServerClient(server.url, network_timeout=60) as client:
-            started = time.monotonic()
-            with pytest.raises(Exception) as raised:
-                client.infer("endless_loop", _int32(httpclient, "IN", 1), timeout=1_000_000)  # 1 s
-            waited = time.monotonic() - started
-        assert "Request timeout expired" in str(raised.value)
+            error, waited = _failure_and_wait(client, "endless_loop", 1_000_000)  # 1 s
+        assert "Request timeout expired" in error
         assert 0.9 <= waited < 10, waited
         # Its only instance loops: past the limit the model, and with strict readiness the server, are not
         # ready, on both protocols. (A stub process is then killed and restarted, and ready again.)
@@ -152,11 +157,8 @@ def test_a_model_calling_itself_on_its_only_instance_is_answered_at_its_timeout(
     server = _serve("inprocess", [TEST_MODELS / "self_caller"], "--python-threads", "1")
     try:
         with httpclient.InferenceServerClient(server.url, network_timeout=60) as client:
-            started = time.monotonic()
-            with pytest.raises(Exception) as raised:
-                client.infer("self_caller", _int32(httpclient, "IN", 1), timeout=2_000_000)  # 2 s
-            waited = time.monotonic() - started
-            assert "Request timeout expired" in str(raised.value)
+            error, waited = _failure_and_wait(client, "self_caller", 2_000_000)  # 2 s
+            assert "Request timeout expired" in error
             assert 1.9 <= waited < 10, waited
             # The waiting call was cancelled with its caller: the instance is free again and serves.
             assert server.wait_for_output("self_caller: the call to itself ended", timeout=30), server.output

@@ -33,6 +33,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        NettyMemorySettings.apply();
         System.exit(new Main(System.out, System.err).run(args));
     }
 

@@ -73,8 +73,9 @@ public final class GrpcServer implements AutoCloseable {
         executor = Executors.newFixedThreadPool(options.executorThreads(), new DefaultThreadFactory("jepserve-grpc"));
         DeflateCodec deflate = new DeflateCodec();
         GrpcServerOptions.Keepalive keepalive = options.keepalive();
+        InferRequestMarshaller marshaller = new InferRequestMarshaller(service.inputBuffers());
         InferenceGrpcService inference = new InferenceGrpcService(service, executor,
-                new AnswerExecutor(workers, executor), openStreams, logs, traces);
+                new AnswerExecutor(workers, executor), openStreams, logs, traces, marshaller);
         GrpcServerOptions.Connections connections = options.connections();
         GrpcConnectionCap cap = new GrpcConnectionCap(connections.max());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.address(), options.port()))
@@ -91,7 +92,7 @@ public final class GrpcServer implements AutoCloseable {
                 .permitKeepAliveTime(keepalive.minPingIntervalWithoutDataMillis(), TimeUnit.MILLISECONDS)
                 .decompressorRegistry(DecompressorRegistry.getDefaultInstance().with(deflate, true))
                 .compressorRegistry(compressors(deflate))
-                .addService(ServerInterceptors.intercept(InferRequestMarshaller.rebind(inference.bindService()),
+                .addService(ServerInterceptors.intercept(marshaller.rebind(inference.bindService()),
                         new StreamErrorMode()))
                 .addService(new ReadinessHealthService(service::isReady));
         limitConnectionTimes(builder, connections);

@@ -4,6 +4,8 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.jepserve.grpc.proto.ModelInferRequest;
+import dev.jepserve.inference.InputBufferPool;
+import dev.jepserve.inference.InputMemory;
 import io.grpc.HasByteBuffer;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
@@ -11,6 +13,7 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,17 +24,39 @@ import java.nio.ByteBuffer;
  * buffer the request owns, and {@code raw_input_contents} are views of it (protobuf aliasing), so tensors reach
  * an in-process model's numpy or a stub's input region without another copy. grpc-java's own marshaller reads
  * the message into a scratch array and then copies every bytes field out of it again.
+ *
+ * <p>The buffer comes from the server's {@link InputBufferPool}; the handler that receives the message claims it
+ * ({@link #claim}) for the request, whose scheduler gives it back. grpc-java parses a message and hands it to
+ * the handler on one thread, one right after the other, so the claim goes through a thread-local.
  */
-final class InferRequestMarshaller implements MethodDescriptor.PrototypeMarshaller<ModelInferRequest> {
-    private final MethodDescriptor.Marshaller<ModelInferRequest> standard;
+final class InferRequestMarshaller implements MethodDescriptor.PrototypeMarshaller<ModelInferRequest>,
+        ParsedMessageMemory {
+    private final MethodDescriptor.Marshaller<ModelInferRequest> standard =
+            ProtoUtils.marshaller(ModelInferRequest.getDefaultInstance());
+    private final InputBufferPool buffers;
+    /** The message this thread parsed last and its memory, until the handler claims it. */
+    private final ThreadLocal<Parsed> lastParsed = new ThreadLocal<>();
 
-    private InferRequestMarshaller(MethodDescriptor.Marshaller<ModelInferRequest> standard) {
-        this.standard = standard;
+    private record Parsed(ModelInferRequest message, InputMemory memory) {
+    }
+
+    InferRequestMarshaller(InputBufferPool buffers) {
+        this.buffers = buffers;
+    }
+
+    @Override
+    public InputMemory claim(ModelInferRequest message) {
+        Parsed parsed = lastParsed.get();
+        if (parsed == null || parsed.message() != message) {
+            return InputMemory.NONE;
+        }
+        lastParsed.remove();
+        return parsed.memory();
     }
 
     /** The service with this marshaller for every method that takes a ModelInferRequest. */
     @SuppressWarnings("unchecked")
-    static ServerServiceDefinition rebind(ServerServiceDefinition service) {
+    ServerServiceDefinition rebind(ServerServiceDefinition service) {
         ServiceDescriptor descriptor = service.getServiceDescriptor();
         ServiceDescriptor.Builder rebuilt = ServiceDescriptor.newBuilder(descriptor.getName())
                 .setSchemaDescriptor(descriptor.getSchemaDescriptor());
@@ -51,11 +76,11 @@ final class InferRequestMarshaller implements MethodDescriptor.PrototypeMarshall
         return definition.build();
     }
 
-    private static <R> ServerMethodDefinition<ModelInferRequest, R> withOwnMarshaller(
+    private <R> ServerMethodDefinition<ModelInferRequest, R> withOwnMarshaller(
             ServerMethodDefinition<ModelInferRequest, R> method) {
         MethodDescriptor<ModelInferRequest, R> original = method.getMethodDescriptor();
-        MethodDescriptor<ModelInferRequest, R> descriptor = original.toBuilder(
-                new InferRequestMarshaller(original.getRequestMarshaller()), original.getResponseMarshaller()).build();
+        MethodDescriptor<ModelInferRequest, R> descriptor = original.toBuilder(this, original.getResponseMarshaller())
+                .build();
         return ServerMethodDefinition.create(descriptor, method.getServerCallHandler());
     }
 
@@ -84,7 +109,9 @@ final class InferRequestMarshaller implements MethodDescriptor.PrototypeMarshall
             if (size == 0) {
                 return ModelInferRequest.getDefaultInstance();
             }
-            ByteBuffer bytes = ByteBuffer.allocateDirect(size);
+            lastParsed.remove();
+            InputMemory memory = buffers.lease(size);
+            ByteBuffer bytes = memory.buffer();
             copy(stream, bytes);
             bytes.flip();
             // Aliasing: bytes fields are slices of `bytes`, which nothing else writes.
@@ -93,6 +120,7 @@ final class InferRequestMarshaller implements MethodDescriptor.PrototypeMarshall
             input.setSizeLimit(Integer.MAX_VALUE);
             ModelInferRequest message = ModelInferRequest.parser().parseFrom(input);
             input.checkLastTagWas(0);
+            lastParsed.set(new Parsed(message, memory));
             return message;
         } catch (InvalidProtocolBufferException e) {
             throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();

@@ -5,6 +5,7 @@ import dev.jepserve.grpc.proto.InferParameter;
 import dev.jepserve.grpc.proto.ModelInferRequest;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.InferenceRequest;
+import dev.jepserve.inference.InputMemory;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonCode;
 import dev.jepserve.inference.TritonException;
@@ -37,6 +38,11 @@ public final class InferRequestReader {
      * @throws TritonException with Triton's code and text for anything malformed
      */
     public static Decoded read(ModelInferRequest message, long requestedVersion) {
+        return read(message, requestedVersion, InputMemory.NONE);
+    }
+
+    /** The same, for a message whose bytes live in {@code memory} (given back once the request is done). */
+    static Decoded read(ModelInferRequest message, long requestedVersion, InputMemory memory) {
         InferRequestParameters parameters = InferRequestParameters.read(message.getParametersMap());
         String model = message.getModelName();
         List<Tensor> inputs = readInputs(message, model);
@@ -47,7 +53,7 @@ public final class InferRequestReader {
         }
         InferenceRequest request = new InferenceRequest(model, requestedVersion, message.getId(),
                 parameters.correlationId(), parameters.flags(), parameters.timeoutMicros(), parameters.custom(),
-                inputs, outputs);
+                inputs, outputs, memory);
         return new Decoded(request, parameters.enableEmptyFinalResponse());
     }
 

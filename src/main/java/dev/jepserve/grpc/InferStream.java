@@ -4,6 +4,7 @@ import dev.jepserve.grpc.proto.ModelInferRequest;
 import dev.jepserve.grpc.proto.ModelStreamInferResponse;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.InputMemory;
 import dev.jepserve.inference.RequestHandle;
 import dev.jepserve.inference.ResponseSink;
 import dev.jepserve.inference.RequestTrace;
@@ -48,6 +49,7 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
     // Guarded by this.
     private final Deque<Request> inOrder = new ArrayDeque<>();
     private final Set<Request> inFlight = new LinkedHashSet<>();
+    private final ParsedMessageMemory memory;
     private boolean noMoreRequests;
     private boolean shuttingDown;
     private boolean ended;
@@ -55,13 +57,17 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
     /** Must be created while the call starts (it registers the call's handlers). */
     InferStream(InferenceService service, StreamObserver<ModelStreamInferResponse> observer, Executor executor,
                 OpenStreams openStreams) {
-        this(service, observer, executor, openStreams, Tracer.OFF);
+        this(service, observer, executor, openStreams, Tracer.OFF, ParsedMessageMemory.NONE);
     }
 
-    /** @param tracer decides which of the stream's requests are traced */
+    /**
+     * @param tracer decides which of the stream's requests are traced
+     * @param memory where received messages' bytes live (given back once their request is done)
+     */
     InferStream(InferenceService service, StreamObserver<ModelStreamInferResponse> observer, Executor executor,
-                OpenStreams openStreams, Tracer tracer) {
+                OpenStreams openStreams, Tracer tracer, ParsedMessageMemory memory) {
         this.tracer = tracer;
+        this.memory = memory;
         ServerCallStreamObserver<ModelStreamInferResponse> call =
                 (ServerCallStreamObserver<ModelStreamInferResponse>) observer;
         this.service = service;
@@ -75,6 +81,7 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
     @Override
     public void onNext(ModelInferRequest message) {
         long received = System.nanoTime();
+        InputMemory bytes = memory.claim(message);
         ServedModel model;
         InferRequestReader.Decoded decoded;
         try {
@@ -82,7 +89,8 @@ final class InferStream implements StreamObserver<ModelInferRequest> {
                 throw TritonException.unavailable(SHUTTING_DOWN);
             }
             model = service.model(message.getModelName(), message.getModelVersion());
-            decoded = InferRequestReader.read(message, ModelInferRpc.requestedVersion(message.getModelVersion(), model));
+            decoded = InferRequestReader.read(message, ModelInferRpc.requestedVersion(message.getModelVersion(), model),
+                    bytes);
         } catch (RuntimeException refused) {
             Request request = new Request(message, false, false);
             if (start(request)) {

@@ -61,6 +61,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final InferenceService service;
     private final Executor executor;
     private final OpenStreams openStreams;
+    private final ParsedMessageMemory memory;
     private final HealthAndMetadataRpcs metadata;
     private final ModelInferRpc infer;
     private final StatisticsRpc statistics;
@@ -79,11 +80,18 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      */
     InferenceGrpcService(InferenceService service, Executor executor, AnswerExecutor answers,
                          OpenStreams openStreams, LogController logs, TraceManager traces) {
+        this(service, executor, answers, openStreams, logs, traces, ParsedMessageMemory.NONE);
+    }
+
+    /** @param memory where received ModelInferRequests' bytes live (the marshaller's pool) */
+    InferenceGrpcService(InferenceService service, Executor executor, AnswerExecutor answers,
+                         OpenStreams openStreams, LogController logs, TraceManager traces, ParsedMessageMemory memory) {
+        this.memory = memory;
         this.service = service;
         this.executor = executor;
         this.openStreams = openStreams;
         this.metadata = new HealthAndMetadataRpcs(service);
-        this.infer = new ModelInferRpc(service, answers, traces);
+        this.infer = new ModelInferRpc(service, answers, traces, memory);
         this.statistics = new StatisticsRpc(service);
         this.repository = new RepositoryRpcs(service);
         this.settings = new SettingsRpcs(service, traces);
@@ -132,7 +140,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
         LOG.debug("gRPC request: ModelStreamInfer stream opened");
-        return new InferStream(service, observer, executor, openStreams, tracer);
+        return new InferStream(service, observer, executor, openStreams, tracer, memory);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.jepserve.grpc;
 import dev.jepserve.grpc.proto.ModelInferRequest;
 import dev.jepserve.grpc.proto.ModelInferResponse;
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.InputMemory;
 import dev.jepserve.inference.RequestTrace;
 import dev.jepserve.inference.ServedModel;
 import dev.jepserve.inference.InferenceResponse;
@@ -28,19 +29,23 @@ final class ModelInferRpc {
     private final InferenceService service;
     private final AnswerExecutor answers;
     private final Tracer tracer;
+    private final ParsedMessageMemory memory;
 
     ModelInferRpc(InferenceService service, AnswerExecutor answers) {
-        this(service, answers, Tracer.OFF);
+        this(service, answers, Tracer.OFF, ParsedMessageMemory.NONE);
     }
 
-    ModelInferRpc(InferenceService service, AnswerExecutor answers, Tracer tracer) {
+    /** @param memory where received messages' bytes live (given back once their request is done) */
+    ModelInferRpc(InferenceService service, AnswerExecutor answers, Tracer tracer, ParsedMessageMemory memory) {
         this.service = service;
         this.answers = answers;
         this.tracer = tracer;
+        this.memory = memory;
     }
 
     void infer(ModelInferRequest message, StreamObserver<ModelInferResponse> observer) {
         long received = System.nanoTime();
+        InputMemory bytes = memory.claim(message);
         SingleResponseFuture future;
         RequestTrace trace;
         try {
@@ -48,7 +53,8 @@ final class ModelInferRpc {
             if (model.isDecoupled()) {
                 throw new TritonException(TritonCode.UNSUPPORTED, DECOUPLED_REFUSED);
             }
-            InferRequestReader.Decoded decoded = InferRequestReader.read(message, requestedVersion(message.getModelVersion(), model));
+            InferRequestReader.Decoded decoded = InferRequestReader.read(message,
+                    requestedVersion(message.getModelVersion(), model), bytes);
             trace = tracer.sample(model.name(), model.version(), "GRPC");
             if (trace != null) {
                 trace.record(TraceActivity.GRPC_WAITREAD_START, received);

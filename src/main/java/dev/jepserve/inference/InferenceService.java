@@ -44,6 +44,11 @@ public interface InferenceService {
                 Long.toString(model.version()), "READY", "")).toList();
     }
 
+    /** Where the front ends decode large inputs to: buffers reused from request to request. */
+    default InputBufferPool inputBuffers() {
+        return InputBufferPool.unpooled();
+    }
+
     /** Refused the way Triton refuses it outside explicit model control. */
     String CONTROL_REFUSED = "explicit model load / unload is not allowed if polling is enabled";
 

@@ -34,4 +34,13 @@ public interface ModelInstance {
     default boolean canRunNow() {
         return true;
     }
+
+    /**
+     * Whether execute() copies every input out of the request's tensors before its future completes, so nothing
+     * reads them afterwards (a stub instance copies them into shared memory). Otherwise (in-process Python views
+     * them, and a model may keep those arrays) pooled input memory is never reused.
+     */
+    default boolean copiesInputs() {
+        return false;
+    }
 }

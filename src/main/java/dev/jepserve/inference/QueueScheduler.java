@@ -75,12 +75,14 @@ public final class QueueScheduler implements Scheduler {
         synchronized (lock) {
             if (closed) {
                 endTrace(trace);
+                request.memory().release();
                 sink.fail(TritonException.unavailable("Server not ready"), true);
                 return RequestHandle.NONE;
             }
             if (policy.maxQueueSize() > 0 && queue.size() >= policy.maxQueueSize()) {
                 observer.failed(FailureReason.REJECTED, 0);
                 endTrace(trace);
+                request.memory().release();
                 sink.fail(TritonException.unavailable("Exceeds maximum queue size"), true);
                 return RequestHandle.NONE;
             }
@@ -135,6 +137,7 @@ public final class QueueScheduler implements Scheduler {
                     break;
                 }
                 ModelInstance instance = idle.pollFirst();
+                batch.forEach(pending -> pending.takenBy(instance));
                 running.put(instance, new Running(batch, now));
                 actions.add(() -> run(instance, batch));
             }

@@ -43,6 +43,9 @@ public final class ScheduledRequest {
     private long startedNanos;
     private ExecutionTimes times;
     private boolean counted;
+    /** An execution that reads this request's inputs is under way (from started to executionReturned). */
+    private boolean executing;
+    private boolean inputsReleased;
     /** Times of the requests this one was made of (an ensemble's steps), added when it is counted. */
     private long composingQueueNanos;
     private ExecutionTimes composingTimes = ExecutionTimes.NONE;
@@ -252,6 +255,9 @@ public final class ScheduledRequest {
                 finishedNanos = now;
             }
         }
+        if (isFinal) {
+            releaseInputsIfDone();
+        }
         if (first) {
             observer.firstResponse(now - enqueuedNanos);
         }
@@ -276,12 +282,42 @@ public final class ScheduledRequest {
         startedNanos = nanos;
     }
 
+    /**
+     * The scheduler took it for an execution on this instance (under the scheduler's lock, so a final answer
+     * from a timer cannot give the inputs back before the instance read them).
+     */
+    void takenBy(ModelInstance instance) {
+        if (!instance.copiesInputs()) {
+            request.memory().keep();
+        }
+        synchronized (this) {
+            executing = true;
+        }
+    }
+
     /** The execute() call that ran this request returned. */
     void executionReturned(ExecutionTimes executionTimes) {
         synchronized (this) {
             times = executionTimes;
+            executing = false;
         }
+        releaseInputsIfDone();
         countIfComplete();
+    }
+
+    /**
+     * Gives the inputs' pooled memory back once nothing reads them: the final answer went out and no execution
+     * is under way (a stub instance copies the inputs before its execution returns; a timed-out request can get
+     * its final answer while that copy still runs).
+     */
+    private void releaseInputsIfDone() {
+        synchronized (this) {
+            if (inputsReleased || !finalSent || executing) {
+                return;
+            }
+            inputsReleased = true;
+        }
+        request.memory().release();
     }
 
     /** Tells the observer the outcome once the final answer went out and (for a started request) execute returned. */
@@ -332,6 +368,7 @@ public final class ScheduledRequest {
             finalSent = true;
             counted = true;
         }
+        releaseInputsIfDone();
         observer.failed(reason, now - enqueuedNanos);
         traceEnd();
         sink.fail(error, true);

@@ -109,6 +109,7 @@ public final class ModelVersionRuntime implements ServedModel {
             RequestValidator.validate(request, config);
             batchSize = RequestValidator.batchSize(request, config);
         } catch (TritonException e) {
+            request.memory().release();
             sink.fail(e, true);
             return RequestHandle.NONE;
         }
@@ -129,6 +130,7 @@ public final class ModelVersionRuntime implements ServedModel {
             batchSize = RequestValidator.batchSize(request, config);
         } catch (TritonException e) {
             trace.record(TraceActivity.REQUEST_END, System.nanoTime());
+            request.memory().release();
             sink.fail(e, true);
             return RequestHandle.NONE;
         }
@@ -138,8 +140,7 @@ public final class ModelVersionRuntime implements ServedModel {
     }
 
     private InferenceRequest withAllOutputs(InferenceRequest request) {
-        return new InferenceRequest(request.modelName(), request.modelVersion(), request.id(), request.correlationId(),
-                request.flags(), request.timeoutMicros(), request.parameters(), request.inputs(), allOutputNames);
+        return request.withRequestedOutputs(allOutputNames);
     }
 
     /** Whether every instance can serve (false while a stub process is dead). */

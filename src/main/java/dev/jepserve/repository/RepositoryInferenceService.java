@@ -1,6 +1,7 @@
 package dev.jepserve.repository;
 
 import dev.jepserve.inference.InferenceService;
+import dev.jepserve.inference.InputBufferPool;
 import dev.jepserve.inference.ModelLoadParameters;
 import dev.jepserve.inference.RepositoryIndexEntry;
 import dev.jepserve.inference.ServedModel;
@@ -31,6 +32,8 @@ public final class RepositoryInferenceService implements InferenceService {
     private final String serverVersion;
     private final BooleanSupplier serving;
     private final boolean strictReadiness;
+    /** Idle input buffers are kept up to 128 MiB: sixteen 4 MB requests of two inputs each. */
+    private final InputBufferPool inputBuffers = new InputBufferPool(128L << 20);
 
     /**
      * @param serving         false once the server starts shutting down
@@ -170,5 +173,10 @@ public final class RepositoryInferenceService implements InferenceService {
             }
         }
         return entries;
+    }
+
+    @Override
+    public InputBufferPool inputBuffers() {
+        return inputBuffers;
     }
 }

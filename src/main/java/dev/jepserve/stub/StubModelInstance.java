@@ -196,6 +196,12 @@ final class StubModelInstance implements ModelInstance {
         return batches.isEmpty() ? IDLE : lastProgressNanos;
     }
 
+    /** Inputs go into the stub's region (or the Execute message) before execute's future completes. */
+    @Override
+    public boolean copiesInputs() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
         CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();

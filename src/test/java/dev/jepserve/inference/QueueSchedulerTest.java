@@ -31,6 +31,13 @@ class QueueSchedulerTest {
         final LinkedBlockingQueue<Execution> executions = new LinkedBlockingQueue<>();
         /** What {@link #canRunNow()} answers (false: as a stub instance being restarted). */
         volatile boolean runsNow = true;
+        /** What {@link #copiesInputs()} answers (true: as a stub instance). */
+        volatile boolean copiesInputs;
+
+        @Override
+        public boolean copiesInputs() {
+            return copiesInputs;
+        }
 
         @Override
         public boolean canRunNow() {
@@ -92,6 +99,63 @@ class QueueSchedulerTest {
 
     private static List<String> ids(HeldInstance.Execution execution) {
         return execution.batch().stream().map(r -> r.request().id()).toList();
+    }
+
+    /** A request whose input lives in pooled memory. */
+    private static InferenceRequest pooled(String id, InputBufferPool pool, long timeoutMicros) {
+        InputMemory memory = pool.lease(1 << 20);
+        Tensor x = new Tensor("X", DataType.INT8, new long[] {1, 1 << 20}, memory.buffer());
+        return new InferenceRequest("m", -1, id, 0L, 0, timeoutMicros, Map.of(), List.of(x), List.of("Y"), memory);
+    }
+
+    @Test
+    void pooledInputsGoBackOnceTheFinalAnswerIsOutAndNoExecutionReadsThem() throws Exception {
+        InputBufferPool pool = new InputBufferPool(64L << 20);
+        HeldInstance instance = new HeldInstance();
+        instance.copiesInputs = true;
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
+                InferenceObserver.NONE, timers);
+
+        CompletableFuture<InferenceResponse> answered = submit(scheduler, pooled("a", pool, 0), 1);
+        HeldInstance.Execution execution = instance.next();
+        ScheduledRequest request = execution.batch().get(0);
+        request.send(new InferenceResponse("m", "1", "a", Map.of(), List.of()), true);
+        answered.get(5, TimeUnit.SECONDS);
+        assertThat(pool.idleBytes()).as("answered, but execute() has not returned").isZero();
+        execution.result().complete(ExecutionTimes.NONE);
+        assertThat(pool.idleBytes()).as("answered and returned").isEqualTo(1 << 20);
+
+        // A request that times out while it runs is answered at its deadline; its inputs stay until it returns.
+        CompletableFuture<InferenceResponse> late = submit(scheduler, pooled("b", pool, 50_000), 1);
+        HeldInstance.Execution running = instance.next();
+        assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).hasMessageContaining("Request timeout expired");
+        assertThat(pool.idleBytes()).as("the buffer of b is still leased").isZero();
+        running.result().complete(ExecutionTimes.NONE);
+        assertThat(pool.idleBytes()).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void pooledInputsOfAnInstanceThatLetsThemOutliveExecuteAreNeverReused() throws Exception {
+        InputBufferPool pool = new InputBufferPool(64L << 20);
+        HeldInstance instance = new HeldInstance(); // as in process: Python views the inputs
+        QueueScheduler scheduler = new QueueScheduler(List.of(instance), BatchPolicy.oneRequestPerCall(),
+                InferenceObserver.NONE, timers);
+        CompletableFuture<InferenceResponse> answered = submit(scheduler, pooled("a", pool, 0), 1);
+        instance.next().succeed();
+        answered.get(5, TimeUnit.SECONDS);
+        assertThat(pool.idleBytes()).isZero();
+
+        // Refused in the queue (never executed): given back at once.
+        HeldInstance busy = new HeldInstance();
+        busy.copiesInputs = true;
+        QueueScheduler one = new QueueScheduler(List.of(busy), BatchPolicy.oneRequestPerCall(),
+                InferenceObserver.NONE, timers);
+        submit(one, request("first", 1), 1);
+        HeldInstance.Execution first = busy.next();
+        CompletableFuture<InferenceResponse> queued = submit(one, pooled("q", pool, 0), 1);
+        queued.cancel(false);
+        assertThat(waitFor(() -> pool.idleBytes() == 1 << 20, 5000)).as("a cancelled queued request").isTrue();
+        first.succeed();
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jepserve.inference.DataType;
 import dev.jepserve.inference.InferenceRequest;
+import dev.jepserve.inference.InputBufferPool;
+import dev.jepserve.inference.InputMemory;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonException;
 import io.netty.buffer.ByteBuf;
@@ -43,9 +45,16 @@ public final class InferRequestDecoder {
     private final ObjectMapper json;
     private final InferHeaderReader headerReader;
     private final int maxInputSize;
+    private final InputBufferPool buffers;
 
     /** @param maxInputSize the --http-max-input-size limit, also applied to every input decoded from JSON */
     public InferRequestDecoder(int maxInputSize) {
+        this(maxInputSize, InputBufferPool.unpooled());
+    }
+
+    /** @param buffers where binary inputs are copied to */
+    public InferRequestDecoder(int maxInputSize, InputBufferPool buffers) {
+        this.buffers = buffers;
         this.json = JsonSupport.requestReader(maxInputSize);
         this.headerReader = new InferHeaderReader(json);
         this.maxInputSize = maxInputSize;
@@ -70,6 +79,7 @@ public final class InferRequestDecoder {
         List<PlannedInput> inputs = planInputs(root, header, target.modelName(), body.readerIndex() + jsonLength,
                 bodyLength - jsonLength);
         Map<String, RequestedOutput> outputs = parseOutputs(root);
+        InputMemory memory = buffers.lease(binaryTotal(inputs));
         InferenceRequest request = new InferenceRequest(
                 target.modelName(),
                 target.requestedVersion(),
@@ -78,8 +88,9 @@ public final class InferRequestDecoder {
                 parameters.flags(),
                 parameters.timeoutMicros(),
                 parameters.custom(),
-                materialize(inputs, body),
-                List.copyOf(outputs.keySet()));
+                materialize(inputs, body, memory.buffer()),
+                List.copyOf(outputs.keySet()),
+                memory);
         return new DecodedInferRequest(request, new OutputEncoding(outputs, parameters.binaryDataOutput(),
                 headerLength != null));
     }
@@ -271,18 +282,22 @@ public final class InferRequestDecoder {
                 + "is not supported by this server; send the data in the request body");
     }
 
-    /**
-     * Copies the binary inputs into one direct buffer, sliced per input (their bytes are all in the body, so the
-     * total fits an int); JSON inputs keep the buffers they were decoded into.
-     */
-    private static List<Tensor> materialize(List<PlannedInput> inputs, ByteBuf body) {
+    /** The binary inputs' bytes (all in the body, so the total fits an int). */
+    private static int binaryTotal(List<PlannedInput> inputs) {
         int binaryTotal = 0;
         for (PlannedInput input : inputs) {
             if (input.json() == null) {
                 binaryTotal += (int) input.byteSize();
             }
         }
-        ByteBuffer binary = ByteBuffer.allocateDirect(binaryTotal).order(ByteOrder.LITTLE_ENDIAN);
+        return binaryTotal;
+    }
+
+    /**
+     * Copies the binary inputs into {@code binary} (exactly filling it), sliced per input; JSON inputs keep the
+     * buffers they were decoded into.
+     */
+    private static List<Tensor> materialize(List<PlannedInput> inputs, ByteBuf body, ByteBuffer binary) {
         List<Tensor> tensors = new ArrayList<>(inputs.size());
         int offset = 0;
         for (PlannedInput input : inputs) {

@@ -51,7 +51,7 @@ public final class InferEndpoint implements Endpoint {
     /** @param tracer decides which requests are traced (asked once per decoded request) */
     public InferEndpoint(InferenceService service, int maxInputSize, Tracer tracer) {
         this.service = service;
-        this.decoder = new InferRequestDecoder(maxInputSize);
+        this.decoder = new InferRequestDecoder(maxInputSize, service.inputBuffers());
         this.maxInputSize = maxInputSize;
         this.tracer = tracer;
     }

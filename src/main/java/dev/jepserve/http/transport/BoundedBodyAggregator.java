@@ -28,6 +28,9 @@ final class BoundedBodyAggregator extends HttpObjectAggregator {
     BoundedBodyAggregator(int maxInputSize) {
         super(maxInputSize, true); // close when a 100-continue expectation is refused
         this.maxInputSize = maxInputSize;
+        // Netty copies the body into one buffer whenever it has more than 1,024 parts (a 4 MB body arrives in
+        // thousands of reads): a tenth of the event loop's time. The decoders read across parts instead.
+        setMaxCumulationBufferComponents(Integer.MAX_VALUE);
     }
 
     @Override

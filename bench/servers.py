@@ -199,10 +199,19 @@ def model_repository():
     return repo
 
 
+def class_archive_flags(jar):
+    """The server's class archive, mapped as bin/jepserve maps it (bin/record-server-classes): only the one
+    recorded next to this jar, and only when it is newer than the jar."""
+    archive = Path(jar).parent / "jepserve-server.jsa"
+    if archive.exists() and archive.stat().st_mtime > Path(jar).stat().st_mtime:
+        return ["-XX:SharedArchiveFile=%s" % archive]
+    return []
+
+
 def jepserve(repo, name="jepserve", port=JEPSERVE_PORT, extra=()):
     """jepserve on port (HTTP), port + 1 (gRPC), port + 2 (metrics); extra: more flags (--python-isolation ...)."""
     jar = os.environ.get("JEPSERVE_JAR") or ROOT / "target" / "jepserve.jar"  # a copy, to rebuild meanwhile
-    return Server(name, ["java", "-jar", str(jar), "--python", project_python(), "--model-repository", str(repo),
+    return Server(name, ["java", *class_archive_flags(jar), "-jar", str(jar), "--python", project_python(), "--model-repository", str(repo),
                          "--bench-floor-model", "--http-address", "127.0.0.1", "--http-port", str(port),
                          "--metrics-port", str(port + 2), "--grpc-address", "127.0.0.1",
                          "--grpc-port", str(port + 1), *extra], port, grpc_port=port + 1)

@@ -18,6 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import servers  # bench/servers.py: launch flags shared with the other benchmarks
+
 ROOT = Path(__file__).resolve().parents[1]
 JAR = ROOT / "target" / "jepserve.jar"
 VENV = ROOT / ".venv"
@@ -33,7 +35,7 @@ class Server:
     def __init__(self, repository, *args):
         self.port = free_port()
         self.lines = []
-        command = ["java", "-jar", str(JAR), "--python", str(VENV), "--model-repository", str(repository),
+        command = ["java", *servers.class_archive_flags(JAR), "-jar", str(JAR), "--python", str(VENV), "--model-repository", str(repository),
                    "--http-address", "127.0.0.1", "--http-port", str(self.port), "--grpc-port", str(free_port()),
                    "--metrics-port", str(free_port()), *args]
         self.started = time.monotonic()

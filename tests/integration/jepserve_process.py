@@ -48,6 +48,15 @@ def wait_until(condition, timeout=30, what="condition"):
     raise AssertionError("not within %ss: %s" % (timeout, what))
 
 
+def class_archive_flags(jar):
+    """The server's class archive (bin/record-server-classes), mapped as bin/jepserve maps it: only the archive
+    recorded for this jar, and only when it is newer than the jar (a stale one would make the JVM warn)."""
+    archive = Path(jar).parent / "jepserve-server.jsa"
+    if archive.exists() and archive.stat().st_mtime > Path(jar).stat().st_mtime:
+        return ["-XX:SharedArchiveFile=%s" % archive]
+    return []
+
+
 def java_command():
     java_home = os.environ.get("JAVA_HOME")
     return str(Path(java_home) / "bin" / "java") if java_home else "java"
@@ -64,7 +73,7 @@ class JepServe:
         self.url = "localhost:%d" % self.http_port
         self.grpc_url = "localhost:%d" % self.grpc_port
         self.metrics_url = "http://localhost:%d/metrics" % self.metrics_port
-        command = [java_command(), "-jar", str(JAR), "--python", str(VENV),
+        command = [java_command(), *class_archive_flags(JAR), "-jar", str(JAR), "--python", str(VENV),
                    "--http-address", "127.0.0.1", "--http-port", str(self.http_port),
                    "--grpc-address", "127.0.0.1", "--grpc-port", str(self.grpc_port),
                    "--metrics-port", str(self.metrics_port)]

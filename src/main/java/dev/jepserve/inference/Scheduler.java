@@ -23,6 +23,15 @@ public interface Scheduler {
         return handle;
     }
 
+    /**
+     * Starts a validated request at once on an idle instance the caller runs itself, when it would start at once
+     * anyway (see {@link QueueScheduler#startAtOnce}); null when it is to be submitted instead (the default).
+     */
+    default ImmediateRun startAtOnce(InferenceRequest request, int batchSize, ResponseSink sink,
+                                     java.util.function.Predicate<ModelInstance> runsHere) {
+        return null;
+    }
+
     /** Stops accepting work and waits (up to the deadline) until queued and running requests are answered. */
     void drain(long timeoutMillis);
 }

@@ -43,6 +43,19 @@ public interface ServedModel {
     }
 
     /**
+     * Validates the request as {@link #infer(InferenceRequest, ResponseSink)} does and starts it at once on an
+     * idle instance that {@code runsHere} accepts, for the caller to run (an in-process BLS call), when the
+     * scheduler would start it at once anyway.
+     *
+     * @return the run, or null when the request is to go through {@link #infer} instead (the default)
+     * @throws TritonException when the request is not valid (Triton's texts, as infer's sink would get them)
+     */
+    default ImmediateRun startAtOnce(InferenceRequest request, ResponseSink sink,
+                                     java.util.function.Predicate<ModelInstance> runsHere) {
+        return null;
+    }
+
+    /**
      * For callers that want exactly one answer: the future completes with the first response, or
      * exceptionally with a {@link TritonException}; cancelling it cancels the request.
      */

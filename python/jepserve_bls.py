@@ -255,7 +255,7 @@ def _call_direct(request):
     for index, tensor in enumerate(inputs):
         if tensor._dtype == _BYTES:
             return None
-        sizes.append(int(tensor._wire_view().nbytes))
+        sizes.append(tensor._wire_size())
         described.append(BlsInputMessage(tensor._name, tensor._dtype, list(tensor._shape), index))
     message = BlsDirectCallMessage(BlsRequestMessage(
         request._model_name, request._model_version, request._request_id, request._correlation_id, request._flags,
@@ -295,7 +295,7 @@ def _described(answer):
         return None, ResponseMessage(answer.handle, True, True, [], "{}", None).to_json(), []
     tensors = response._output_tensors
     outputs = [OutputMessage(tensor._name, tensor._dtype, list(tensor._shape)) for tensor in tensors]
-    sizes = [int(tensor._wire_view().nbytes) for tensor in tensors]
+    sizes = [tensor._wire_size() for tensor in tensors]
     return response, ResponseMessage(answer.handle, True, False, outputs, response._parameters, None).to_json(), sizes
 
 
@@ -309,8 +309,7 @@ def _caller_response(response, kept):
         names = set(kept)
         for tensor in response._output_tensors:
             if tensor._name in names:
-                tensors.append(pb_utils.Tensor._from_wire(tensor._name, tensor._dtype, tensor._shape,
-                                                          tensor._wire_view().copy()))
+                tensors.append(tensor._copy())
     answer._output_tensors = tensors
     answer._error = None
     answer._parameters = response._parameters if response is not None else "{}"

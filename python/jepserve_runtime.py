@@ -258,8 +258,7 @@ def execute_direct(instance_key, request_handle, requested_outputs, call):
     try:
         # The called model gets inputs of its own, as from the server: changing them in place must not
         # change the caller's arrays.
-        tensors = [pb_utils.Tensor._from_wire(tensor._name, tensor._dtype, tensor._shape,
-                                              tensor._wire_view().copy()) for tensor in call._inputs]
+        tensors = [tensor._copy() for tensor in call._inputs]
         request = pb_utils.InferenceRequest._incoming(
             call._request_id, call._correlation_id, call._flags, call._timeout, call._parameters, tensors,
             requested_outputs, answer.is_cancelled, answer)

@@ -243,6 +243,7 @@ def _call(request):
 
 
 _BYTES = 13  # TRITONSERVER_TYPE_BYTES: validation walks their bytes, so such calls take the ordinary path
+_INTERNAL = 1  # pb_utils.TritonError.INTERNAL
 
 
 def _call_direct(request):
@@ -267,10 +268,16 @@ def _call_direct(request):
     start = BlsDirectStartMessage.from_json(text)
     if start.error is not None:
         return _error_response(start.error)
-    answer, times = _execute_direct(start.instance, start.request, start.requested_outputs, request)
-    reported = time.perf_counter_ns()
-    response, response_json, sizes = _described(answer)
-    times = (times[0], times[1], times[2] + time.perf_counter_ns() - reported)
+    try:
+        answer, times = _execute_direct(start.instance, start.request, start.requested_outputs, request)
+        reported = time.perf_counter_ns()
+        response, response_json, sizes = _described(answer)
+        times = (times[0], times[1], times[2] + time.perf_counter_ns() - reported)
+    except BaseException as error:  # noqa: BLE001 - the glue itself failed: the server must still hear of it
+        # As the ordinary path answers a batch whose runtime call failed; the instance is freed either way.
+        response, sizes, times = None, [], (0, 0, 0)
+        response_json = ResponseMessage(start.request, True, False, [], "{}", ErrorMessage(
+            _INTERNAL, "internal error in the Python runtime: %s: %s" % (type(error).__name__, error))).to_json()
     done = BlsDirectDoneMessage(start.call, times[0], times[1], times[2], sizes)
     verdict = BlsDirectAnswerMessage.from_json(_bridge.finishDirect(done.to_json(), response_json))
     if verdict.pending:

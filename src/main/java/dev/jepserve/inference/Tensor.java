@@ -9,6 +9,8 @@ import java.util.Arrays;
  * tensors are direct buffers so Python can view them without a copy.
  */
 public final class Tensor {
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private final String name;
     private final DataType dataType;
     private final long[] shape;
@@ -39,7 +41,7 @@ public final class Tensor {
         this.name = name;
         this.dataType = dataType;
         this.shape = shape.clone();
-        this.data = ByteBuffer.allocate(0);
+        this.data = NO_BYTES;
         this.lease = null;
         this.byteSize = byteSize;
     }

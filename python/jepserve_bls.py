@@ -14,6 +14,7 @@ queued Python work meanwhile, so a model may call another model served by the sa
 
 import contextvars
 import json
+import json.scanner
 import time
 from typing import List, NamedTuple, Optional, Union
 
@@ -32,6 +33,14 @@ _execute_direct = None
 callers = contextvars.ContextVar("jepserve_bls_callers", default=())
 
 _NOT_IN_EXECUTE = "BLS is only supported during the 'execute' function."
+
+# The C scanner json.loads ends in, called directly for the direct path's answers (written by the server without
+# surrounding whitespace): a microsecond less per message, twice per call. Holds no state between calls.
+_scan_json = json.scanner.make_scanner(json.JSONDecoder())
+
+
+def _parsed(text):
+    return _scan_json(text, 0)[0]
 
 
 def install(bridge, execute_direct=None):
@@ -97,7 +106,7 @@ class BlsDirectStartMessage(NamedTuple):
 
     @classmethod
     def from_json(cls, text):
-        data = json.loads(text)
+        data = _parsed(text)
         return cls(data["call"], data["instance"], data["request"], data["requested_outputs"], _error(data["error"]))
 
 
@@ -124,7 +133,7 @@ class BlsDirectAnswerMessage(NamedTuple):
 
     @classmethod
     def from_json(cls, text):
-        data = json.loads(text)
+        data = _parsed(text)
         return cls(data["pending"], data["outputs"], _error(data["error"]))
 
 

@@ -6,6 +6,11 @@ through the stub's own socket from a stub process) and streams its answers back 
 become pb_utils.InferenceResponse objects. Errors come back as responses carrying a TritonError, as in Triton;
 only a call outside execute raises.
 
+In the server's own interpreter a blocking exec() takes a direct path when it can (_call_direct): the server
+starts the call on an idle in-process instance of the called model (BlsDirectCallMessage, no input bytes),
+this thread runs that instance's execute() with pb_utils objects (jepserve_runtime.execute_direct), and the
+server checks and counts the response, described without its bytes (BlsDirectDoneMessage).
+
 The bridge (a Java object: dev.jepserve.python.PythonBls) is installed once by the server. Waiting for an
 answer happens in Java with the GIL released; on one of the server's Python worker threads the wait runs other
 queued Python work meanwhile, so a model may call another model served by the same threads

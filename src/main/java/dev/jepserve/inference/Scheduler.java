@@ -1,5 +1,7 @@
 package dev.jepserve.inference;
 
+import java.util.function.Predicate;
+
 /** Decides when and on which instance a model's requests execute, and in which groups. */
 public interface Scheduler {
     /**
@@ -28,7 +30,7 @@ public interface Scheduler {
      * anyway (see {@link QueueScheduler#startAtOnce}); null when it is to be submitted instead (the default).
      */
     default ImmediateRun startAtOnce(InferenceRequest request, int batchSize, ResponseSink sink,
-                                     java.util.function.Predicate<ModelInstance> runsHere) {
+                                     Predicate<ModelInstance> runsHere) {
         return null;
     }
 

@@ -3,6 +3,7 @@ package dev.jepserve.inference;
 import dev.jepserve.config.proto.ModelConfig;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /** One ready version of a model, as protocol layers see it. */
 public interface ServedModel {
@@ -51,7 +52,7 @@ public interface ServedModel {
      * @throws TritonException when the request is not valid (Triton's texts, as infer's sink would get them)
      */
     default ImmediateRun startAtOnce(InferenceRequest request, ResponseSink sink,
-                                     java.util.function.Predicate<ModelInstance> runsHere) {
+                                     Predicate<ModelInstance> runsHere) {
         return null;
     }
 

@@ -146,3 +146,36 @@ class RequestResponses:
             problem = callbacks.send(message.to_json(), buffers)
         if problem is not None:
             raise TritonModelException(str(problem))
+
+
+class CapturedResponses(RequestResponses):
+    """The answer side of a direct BLS call's request (see jepserve_bls.call_direct): while the called model's
+    execute() runs on the caller's thread, its answer stays here as the pb_utils object it is (no output copy,
+    no message); once capturing stopped, later answers (a response sender used after execute() returned) go to
+    the server as RequestResponses' do."""
+
+    __slots__ = ("_capturing", "captured")
+
+    def __init__(self, handle, requested):
+        super().__init__(handle, requested, False)
+        self._capturing = True
+        # (pb_utils.InferenceResponse or None for an empty one, ErrorMessage or None) once answered.
+        self.captured = None
+
+    def stop_capturing(self):
+        """execute() returned: the captured answer (see `captured`), or None; later answers go to the server."""
+        with self._lock:
+            self._capturing = False
+            return self.captured
+
+    def _emit(self, response, final, returned=False):
+        if self._capturing:
+            self.captured = (response, None)
+            return
+        RequestResponses._emit(self, response, final, returned)
+
+    def _deliver(self, message, buffers, returned=False):
+        if self._capturing:
+            self.captured = (None, message.error)
+            return
+        RequestResponses._deliver(self, message, buffers, returned)

@@ -22,7 +22,7 @@ import jepserve_bls
 import jepserve_context as context
 import triton_python_backend_utils as pb_utils
 from jepserve_border import BatchMessage, ExecutionDoneMessage
-from jepserve_responses import RequestResponses
+from jepserve_responses import CapturedResponses, RequestResponses
 
 _MODEL_CLASS = "TritonPythonModel"
 _EMPTY = np.zeros(0, dtype=np.uint8)
@@ -51,7 +51,7 @@ class _Instance:
 
 def install_bls(bridge):
     """Installs the server's BLS bridge (dev.jepserve.python.PythonBls)."""
-    jepserve_bls.install(bridge)
+    jepserve_bls.install(bridge, execute_direct)
 
 
 def bootstrap(log_sink, metrics_backend, callbacks=None):
@@ -241,6 +241,48 @@ def execute(instance_key, batch_json, buffers):
     finished = time.perf_counter_ns()
     return ExecutionDoneMessage(batch.batch, inputs_ready - started, executed - inputs_ready,
                                 finished - executed).to_json()
+
+
+def execute_direct(instance_key, request_handle, requested_outputs, call):
+    """Runs execute([request]) of an in-process instance on the calling thread for a direct BLS call (the
+    server reserved the instance): the request is the kind execute() builds, over copies of the call's inputs,
+    and its answer is captured in Python. Returns the request's CapturedResponses and the compute times in
+    nanoseconds (input, infer, output) without the answer's delivery.
+    """
+    instance = _instances[instance_key]
+    started = time.perf_counter_ns()
+    answer = CapturedResponses(request_handle, set(requested_outputs))
+    previous = context.set_current_instance(instance.context)
+    callers = jepserve_bls.callers.set((request_handle,))
+    inputs_ready = None
+    try:
+        # The called model gets inputs of its own, as from the server: changing them in place must not
+        # change the caller's arrays.
+        tensors = [tensor._copy() for tensor in call._inputs]
+        request = pb_utils.InferenceRequest._incoming(
+            call._request_id, call._correlation_id, call._flags, call._timeout, call._parameters, tensors,
+            requested_outputs, answer.is_cancelled, answer)
+        inputs_ready = time.perf_counter_ns()
+        if instance.execute is None:
+            answer.fail(pb_utils.TritonError.INTERNAL,
+                        "Python model %s does not implement `execute` method." % _model_file(instance))
+            executed = inputs_ready
+        else:
+            returned = instance.execute([request])
+            if inspect.iscoroutine(returned):
+                import asyncio  # on first use (see _start_async)
+                returned = asyncio.run_coroutine_threadsafe(returned, _instance_loop(instance)).result()
+            executed = time.perf_counter_ns()
+            _answer(instance, returned, [answer], [request])
+    except BaseException:
+        executed = time.perf_counter_ns()
+        inputs_ready = inputs_ready or started
+        _fail_all(instance, [answer])
+    finally:
+        jepserve_bls.callers.reset(callers)
+        context.set_current_instance(previous)
+    finished = time.perf_counter_ns()
+    return answer, (inputs_ready - started, executed - inputs_ready, finished - executed)
 
 
 def _answer(instance, returned, answers, requests=()):

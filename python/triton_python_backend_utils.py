@@ -488,6 +488,31 @@ class Tensor:
             return self._serialized
         return self._array.tobytes()  # C-contiguous, native (little-endian) order: one memcpy
 
+    def _wire_size(self):
+        """The size of the data in Triton wire layout, in bytes (without building a view)."""
+        if self._wire is not None:
+            return int(self._wire.nbytes)
+        if self._dtype == _BYTES:
+            return len(self._serialized)
+        return int(self._array.nbytes)
+
+    def _copy(self):
+        """Runtime entry point: a tensor of the same name, type and shape whose data is a copy (a BLS call run
+        in process gives the called model, and back the caller, tensors of their own as the server's copies
+        would be)."""
+        copy = Tensor.__new__(Tensor)
+        copy._name = self._name
+        copy._dtype = self._dtype
+        copy._shape = self._shape
+        copy._serialized = self._serialized  # bytes: immutable
+        if self._wire is not None:
+            copy._wire = self._wire.copy()
+            copy._array = None
+        else:
+            copy._wire = None
+            copy._array = self._array.copy()
+        return copy
+
     def _wire_view(self):
         """Like _wire_bytes() but as a 1-D uint8 numpy array, without a copy where possible."""
         if self._wire is not None:

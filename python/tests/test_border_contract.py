@@ -37,3 +37,35 @@ def test_error_response_writes_the_fixture():
 def test_execution_done_writes_the_fixture():
     message = ExecutionDoneMessage(41, 1500, 90000, 2500)
     assert json.loads(message.to_json()) == json.loads(fixture("execution_done.json"))
+
+
+# The direct path of blocking BLS calls (jepserve_bls): what Python writes the server reads, and back.
+
+def test_bls_direct_call_writes_the_fixture():
+    from jepserve_bls import BlsDirectCallMessage, BlsInputMessage, BlsRequestMessage
+
+    request = BlsRequestMessage("add_sub", -1, "bls-1", 7, 0, 0, {"mode": "fast", "n": 3, "flag": True}, ["OUTPUT0"],
+                                [BlsInputMessage("INPUT0", 11, [4], 0), BlsInputMessage("INPUT1", 11, [4], 1)], False)
+    message = BlsDirectCallMessage(request, [16, 16])
+    assert json.loads(message.to_json()) == json.loads(fixture("bls_direct_call.json"))
+
+
+def test_bls_direct_start_reads_every_field():
+    from jepserve_bls import BlsDirectStartMessage
+
+    assert BlsDirectStartMessage.from_json(fixture("bls_direct_start.json")) == BlsDirectStartMessage(
+        5, "add_sub_0_3", 42, ["OUTPUT0", "OUTPUT1"], None)
+
+
+def test_bls_direct_done_writes_the_fixture():
+    from jepserve_bls import BlsDirectDoneMessage
+
+    message = BlsDirectDoneMessage(5, 1500, 90000, 2500, [16, 0])
+    assert json.loads(message.to_json()) == json.loads(fixture("bls_direct_done.json"))
+
+
+def test_bls_direct_answer_reads_every_field():
+    from jepserve_bls import BlsDirectAnswerMessage
+
+    assert BlsDirectAnswerMessage.from_json(fixture("bls_direct_answer.json")) == BlsDirectAnswerMessage(
+        False, ["OUTPUT0"], ErrorMessage(3, "unexpected inference output 'X'"))

@@ -142,3 +142,27 @@ def test_send_type_errors():
         s.send("not a response")
     with pytest.raises(TypeError):
         s.send(response(), flags="final")
+
+
+def test_a_direct_calls_answer_stays_in_python_until_capturing_stops(server):
+    """CapturedResponses (the in-process direct path of BLS): an answer given while the called model's execute()
+    runs is kept as the pb_utils object; after that, answers cross to the server as any request's do."""
+    from jepserve_responses import CapturedResponses
+
+    answered = CapturedResponses(7, {"OUT"})
+    answer = response(2.0)
+    answered.send_returned(answer)
+    assert answered.stop_capturing() == (answer, None)
+    assert server.sent == []
+
+    failed = CapturedResponses(8, {"OUT"})
+    failed.fail(pb_utils.TritonError.INTERNAL, "broken")
+    assert failed.stop_capturing()[1].message == "broken"
+    assert server.sent == []
+
+    late = CapturedResponses(9, {"OUT"})
+    request = pb_utils.InferenceRequest._incoming("id", 0, 0, 0, "{}", [], ["OUT"], late.is_cancelled, late)
+    assert late.stop_capturing() is None
+    request.get_response_sender().send(response(3.0), flags=FINAL)
+    (message, buffers), = server.sent
+    assert message["request"] == 9 and message["final"] and message["outputs"][0]["name"] == "OUT"

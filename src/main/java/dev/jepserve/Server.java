@@ -141,7 +141,7 @@ public final class Server implements AutoCloseable {
             PythonRuntime python = PythonRuntime.start(environment, options.pythonThreads(), new PythonLogSink(),
                     metrics.customMetrics(), callbacks);
             startedPython.set(python);
-            python.installBls(new PythonBls(bls, python.workerHelp(), callbacks::isCancelled, timers));
+            python.installBls(PythonBls.withDirectCalls(bls, callbacks, python, callbacks::isCancelled, timers));
             return new InProcessPythonBackend(python, callbacks, metrics.customMetrics()::releaseOwner);
         });
         IsolationChoice.Isolation defaultIsolation = IsolationChoice.Isolation.parse(options.pythonIsolation());

@@ -1,7 +1,9 @@
 package dev.jepserve.bls;
 
 import dev.jepserve.inference.DataType;
+import dev.jepserve.inference.ImmediateRun;
 import dev.jepserve.inference.InferenceRequest;
+import dev.jepserve.inference.ModelInstance;
 import dev.jepserve.inference.InferenceResponse;
 import dev.jepserve.inference.InferenceService;
 import dev.jepserve.inference.RequestHandle;
@@ -9,6 +11,7 @@ import dev.jepserve.inference.ResponseSink;
 import dev.jepserve.inference.ServedModel;
 import dev.jepserve.inference.Tensor;
 import dev.jepserve.inference.TritonException;
+import dev.jepserve.python.border.BlsDirectCallMessage;
 import dev.jepserve.python.border.BlsJson;
 import dev.jepserve.python.border.BlsRequestMessage;
 import dev.jepserve.python.border.InputMessage;
@@ -17,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -72,6 +76,49 @@ public final class BlsDispatcher implements BlsTransport {
         RequestHandle handle = model.infer(request, answers);
         answers.submitted();
         return handle;
+    }
+
+    /** A direct call the scheduler started: the reserved run, and the sink its answer is captured in. */
+    public record DirectCall(ImmediateRun run, CapturingSink sink) {
+    }
+
+    /**
+     * Starts a blocking non-decoupled call at once on an idle instance {@code runsHere} accepts, for the calling
+     * thread to run (the in-process direct path), when the ordinary path would start it at once too. Answers
+     * not captured on the caller's thread go to {@code receiver}, as the ordinary path's do.
+     *
+     * @return the started call, or null when it is to take the ordinary path ({@link #start}): the model is
+     *         not ready or decoupled, an input is BYTES (whose bytes validation walks), no instance is idle...
+     * @throws TritonException the call's refusal as the ordinary path would answer it (an invalid request)
+     */
+    public DirectCall startAtOnce(BlsDirectCallMessage call, BlsReceiver receiver, Predicate<ModelInstance> runsHere) {
+        BlsRequestMessage message = call.request();
+        ServedModel model = readyModel(message);
+        if (model == null || model.isDecoupled() || message.decoupled()) {
+            return null;
+        }
+        List<Tensor> tensors = new ArrayList<>(message.inputs().size());
+        for (int i = 0; i < message.inputs().size(); i++) {
+            InputMessage input = message.inputs().get(i);
+            DataType type = DataType.fromCode(input.datatype());
+            long size = call.inputByteSizes()[i];
+            if (type == null || type == DataType.BYTES || size < 0 || size > Integer.MAX_VALUE) {
+                return null;
+            }
+            tensors.add(Tensor.elsewhere(input.name(), type, input.shape(), (int) size));
+        }
+        Answers answers = new Answers(message.modelName(), receiver);
+        answers.submitted(); // answers that reach it come from the running model, unprefixed
+        CapturingSink sink = new CapturingSink(answers);
+        try {
+            InferenceRequest request = new InferenceRequest(message.modelName(), model.version(), message.id(),
+                    message.correlationId(), message.flags(), message.timeoutMicros(), message.parameters(), tensors,
+                    message.requestedOutputs());
+            ImmediateRun run = model.startAtOnce(request, sink, runsHere);
+            return run == null ? null : new DirectCall(run, sink);
+        } catch (TritonException e) {
+            throw TritonException.internal(answers.prefixed(e.getMessage()));
+        }
     }
 
     private ServedModel readyModel(BlsRequestMessage message) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Triton's schedulers for one model version: requests wait in arrival order; whenever an instance is idle,
@@ -275,30 +276,82 @@ public final class QueueScheduler implements Scheduler {
         } catch (RuntimeException e) {
             execution = CompletableFuture.failedFuture(e);
         }
-        execution.whenComplete((times, error) -> {
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("model '{}', instance '{}': execute returned, {} request(s) released",
-                        batch.get(0).request().modelName(), instance.name(), batch.size());
-            }
-            try {
-                executionReturned(batch, times, error);
-            } finally {
-                requeueRescheduled(batch);
-                synchronized (lock) {
-                    running.remove(instance);
-                    // The instance that just finished takes the next batch (last in, first out): its caches
-                    // (a stub's process, its Python and JIT code) are warm, and under light load the others
-                    // sleep. Rotating through three stubs at one request at a time cost each request 40-100%
-                    // more stub CPU. One that could not start at once (a stub being restarted) goes last.
-                    if (instance.canRunNow()) {
-                        idle.addFirst(instance);
-                    } else {
-                        idle.addLast(instance);
-                    }
+        execution.whenComplete((times, error) -> executionEnded(instance, batch, times, error));
+    }
+
+    /** execute() of {@code batch} on {@code instance} returned: counts it and gives the instance back. */
+    private void executionEnded(ModelInstance instance, List<ScheduledRequest> batch, ExecutionTimes times,
+                                Throwable error) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("model '{}', instance '{}': execute returned, {} request(s) released",
+                    batch.get(0).request().modelName(), instance.name(), batch.size());
+        }
+        try {
+            executionReturned(batch, times, error);
+        } finally {
+            requeueRescheduled(batch);
+            synchronized (lock) {
+                running.remove(instance);
+                // The instance that just finished takes the next batch (last in, first out): its caches
+                // (a stub's process, its Python and JIT code) are warm, and under light load the others
+                // sleep. Rotating through three stubs at one request at a time cost each request 40-100%
+                // more stub CPU. One that could not start at once (a stub being restarted) goes last.
+                if (instance.canRunNow()) {
+                    idle.addFirst(instance);
+                } else {
+                    idle.addLast(instance);
                 }
-                schedule();
             }
-        });
+            schedule();
+        }
+    }
+
+    /**
+     * Starts a request at once on an idle instance the caller runs itself (an in-process BLS call running the
+     * called model's execute() on the calling thread), when it would start at once anyway: the scheduler is
+     * open, nothing is queued, the first idle instance (the one {@link #schedule} would pick) is {@code
+     * runsHere}, and no timeout or batching delay applies to the request. It is accepted, counted and answered
+     * exactly like a submitted one; the caller reports execute()'s return through {@link ImmediateRun#finish}.
+     *
+     * @return the run, or null when the request is to be {@link #submit submitted} instead
+     */
+    @Override
+    public ImmediateRun startAtOnce(InferenceRequest request, int batchSize, ResponseSink sink,
+                                    Predicate<ModelInstance> runsHere) {
+        if (request.timeoutMicros() > 0 || (policy.isDynamic() && policy.queueTimeoutMicros(request) > 0)
+                || !startsAlone(batchSize)) {
+            return null;
+        }
+        long now = System.nanoTime();
+        ScheduledRequest scheduled = newScheduled(request, batchSize, sink, now, null);
+        ModelInstance instance;
+        synchronized (lock) {
+            instance = idle.peekFirst();
+            if (closed || !queue.isEmpty() || instance == null || !runsHere.test(instance)) {
+                return null;
+            }
+            idle.pollFirst();
+            live.add(scheduled);
+            scheduled.takenBy(instance);
+            running.put(instance, new Running(List.of(scheduled), now));
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("model '{}', instance '{}': executing 1 request(s) on its caller's thread",
+                    request.modelName(), instance.name());
+        }
+        observer.queued();
+        observer.dequeued();
+        scheduled.started(now);
+        return new ImmediateRun(scheduled, instance, () -> {
+            scheduled.abandon();
+            schedule();
+        }, times -> executionEnded(instance, List.of(scheduled), times, null));
+    }
+
+    /** Whether a request of this batch size alone forms a batch due at once (see {@link #dueBatch}). */
+    private boolean startsAlone(int batchSize) {
+        return policy.maxQueueDelayNanos() == 0 || batchSize >= policy.maxBatchSize()
+                || policy.maxRequestsPerBatch() <= 1 || policy.preferredBatchSizes().contains(batchSize);
     }
 
     /**

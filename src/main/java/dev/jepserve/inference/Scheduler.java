@@ -1,5 +1,7 @@
 package dev.jepserve.inference;
 
+import java.util.function.Predicate;
+
 /** Decides when and on which instance a model's requests execute, and in which groups. */
 public interface Scheduler {
     /**
@@ -21,6 +23,15 @@ public interface Scheduler {
             trace.record(TraceActivity.REQUEST_END, System.nanoTime());
         }
         return handle;
+    }
+
+    /**
+     * Starts a validated request at once on an idle instance the caller runs itself, when it would start at once
+     * anyway (see {@link QueueScheduler#startAtOnce}); null when it is to be submitted instead (the default).
+     */
+    default ImmediateRun startAtOnce(InferenceRequest request, int batchSize, ResponseSink sink,
+                                     Predicate<ModelInstance> runsHere) {
+        return null;
     }
 
     /** Stops accepting work and waits (up to the deadline) until queued and running requests are answered. */

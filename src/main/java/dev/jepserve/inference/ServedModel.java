@@ -3,6 +3,7 @@ package dev.jepserve.inference;
 import dev.jepserve.config.proto.ModelConfig;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /** One ready version of a model, as protocol layers see it. */
 public interface ServedModel {
@@ -40,6 +41,19 @@ public interface ServedModel {
         RequestHandle handle = infer(request, sink);
         trace.record(TraceActivity.REQUEST_END, System.nanoTime());
         return handle;
+    }
+
+    /**
+     * Validates the request as {@link #infer(InferenceRequest, ResponseSink)} does and starts it at once on an
+     * idle instance that {@code runsHere} accepts, for the caller to run (an in-process BLS call), when the
+     * scheduler would start it at once anyway.
+     *
+     * @return the run, or null when the request is to go through {@link #infer} instead (the default)
+     * @throws TritonException when the request is not valid (Triton's texts, as infer's sink would get them)
+     */
+    default ImmediateRun startAtOnce(InferenceRequest request, ResponseSink sink,
+                                     Predicate<ModelInstance> runsHere) {
+        return null;
     }
 
     /**

@@ -9,12 +9,16 @@ import java.util.Arrays;
  * tensors are direct buffers so Python can view them without a copy.
  */
 public final class Tensor {
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private final String name;
     private final DataType dataType;
     private final long[] shape;
     private final ByteBuffer data;
     /** Set when {@code data} is a view of memory that is reused once released (a stub's output region). */
     private final OutputLease lease;
+    /** The bytes' length: {@code data.limit()}, or what {@link #elsewhere} was told. */
+    private final int byteSize;
 
     public Tensor(String name, DataType dataType, long[] shape, ByteBuffer data) {
         this(name, dataType, shape, data, null);
@@ -30,6 +34,25 @@ public final class Tensor {
         this.shape = shape.clone();
         this.data = data;
         this.lease = lease;
+        this.byteSize = data.limit();
+    }
+
+    private Tensor(String name, DataType dataType, long[] shape, int byteSize) {
+        this.name = name;
+        this.dataType = dataType;
+        this.shape = shape.clone();
+        this.data = NO_BYTES;
+        this.lease = null;
+        this.byteSize = byteSize;
+    }
+
+    /**
+     * A tensor described only: its {@code byteSize} bytes stay where they are (a numpy array of an in-process
+     * BLS call, which never crosses into Java), so {@link #data()} is empty. For the checks that need no bytes:
+     * request validation of fixed-size inputs and the output contract.
+     */
+    public static Tensor elsewhere(String name, DataType dataType, long[] shape, int byteSize) {
+        return new Tensor(name, dataType, shape, byteSize);
     }
 
     /** The lease its bytes are borrowed under, or null when the tensor owns them. */
@@ -55,7 +78,7 @@ public final class Tensor {
     }
 
     public int byteSize() {
-        return data.limit();
+        return byteSize;
     }
 
     /** Product of the dimensions (1 for a scalar shape []). */

@@ -1,8 +1,12 @@
 package dev.jepserve.python;
 
+import dev.jepserve.bls.BlsDispatcher;
 import dev.jepserve.bls.BlsReceiver;
 import dev.jepserve.bls.BlsTransport;
 import dev.jepserve.inference.RequestHandle;
+import dev.jepserve.python.border.BlsDirectAnswerMessage;
+import dev.jepserve.python.border.BlsDirectDoneMessage;
+import dev.jepserve.python.border.BlsJson;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,6 +37,8 @@ public final class PythonBls {
     private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS);
 
     private final BlsTransport transport;
+    /** The in-process direct path; null where there is none (a stub process). */
+    private final DirectBlsCalls direct;
     private final WorkerHelp help;
     private final LongPredicate callerCancelled;
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
@@ -44,6 +50,22 @@ public final class PythonBls {
      */
     public PythonBls(BlsTransport transport, WorkerHelp help, LongPredicate callerCancelled,
                      ScheduledExecutorService timer) {
+        this(transport, null, help, callerCancelled, timer);
+    }
+
+    /**
+     * The bridge of the server's own interpreter, whose blocking calls to its in-process instances may run
+     * directly (see {@link DirectBlsCalls}).
+     */
+    public static PythonBls withDirectCalls(BlsDispatcher dispatcher, PythonCallbacks callbacks, PythonRuntime runtime,
+                                            LongPredicate callerCancelled, ScheduledExecutorService timer) {
+        return new PythonBls(dispatcher, new DirectBlsCalls(dispatcher, callbacks, runtime), runtime.workerHelp(),
+                callerCancelled, timer);
+    }
+
+    private PythonBls(BlsTransport transport, DirectBlsCalls direct, WorkerHelp help, LongPredicate callerCancelled,
+                      ScheduledExecutorService timer) {
+        this.direct = direct;
         this.transport = transport;
         this.help = help;
         this.callerCancelled = callerCancelled;
@@ -73,11 +95,7 @@ public final class PythonBls {
      */
     public long start(String requestJson, List<?> buffers, List<?> callers) {
         long handle = nextHandle.incrementAndGet();
-        long[] callerHandles = new long[callers == null ? 0 : callers.size()];
-        for (int i = 0; i < callerHandles.length; i++) {
-            callerHandles[i] = ((Number) callers.get(i)).longValue();
-        }
-        Call call = new Call(callerHandles);
+        Call call = new Call(callerHandles(callers));
         calls.put(handle, call);
         List<ByteBuffer> inputs = new ArrayList<>(buffers.size());
         for (Object buffer : buffers) {
@@ -85,6 +103,58 @@ public final class PythonBls {
         }
         call.handle = transport.start(requestJson, inputs, call);
         return handle;
+    }
+
+    private static long[] callerHandles(List<?> callers) {
+        long[] handles = new long[callers == null ? 0 : callers.size()];
+        for (int i = 0; i < handles.length; i++) {
+            handles[i] = ((Number) callers.get(i)).longValue();
+        }
+        return handles;
+    }
+
+    /** Called from Python once: whether blocking calls may take the direct path ({@link #startDirect}). */
+    public boolean hasDirectPath() {
+        return direct != null;
+    }
+
+    /**
+     * Called from Python for a blocking non-decoupled exec(): starts the call on an idle in-process instance
+     * for the calling thread to run itself (see {@link DirectBlsCalls}).
+     *
+     * @param callJson a BlsDirectCallMessage
+     * @param callers  as for {@link #start}
+     * @return a BlsDirectStartMessage (a start, or a refusal), or null when the call is to take the ordinary path
+     */
+    public String startDirect(String callJson, List<?> callers) {
+        if (direct == null) {
+            return null;
+        }
+        long handle = nextHandle.incrementAndGet();
+        Call call = new Call(callerHandles(callers));
+        DirectBlsCalls.Start start = direct.start(handle, callJson, call);
+        if (start != null && start.handle() != RequestHandle.NONE) {
+            // Open until answered: cancelled with its callers, and waited on when the answer comes later.
+            call.handle = start.handle();
+            calls.put(handle, call);
+        }
+        return start == null ? null : start.message();
+    }
+
+    /**
+     * Called from Python when the called model's execute() of a direct call returned.
+     *
+     * @param doneJson     a BlsDirectDoneMessage
+     * @param responseJson the ResponseMessage execute() answered with, or null when it has not answered yet
+     * @return a BlsDirectAnswerMessage; when it is pending the answer is waited for with {@link #next}
+     */
+    public String finishDirect(String doneJson, String responseJson) {
+        BlsDirectDoneMessage done = BlsJson.readDirectDone(doneJson);
+        BlsDirectAnswerMessage answer = direct.finish(done, responseJson);
+        if (!answer.pending()) {
+            calls.remove(done.call());
+        }
+        return BlsJson.writeDirectAnswer(answer);
     }
 
     /**

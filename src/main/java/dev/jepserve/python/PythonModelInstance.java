@@ -46,6 +46,24 @@ public final class PythonModelInstance implements ModelInstance {
         return name;
     }
 
+    /** The instance's key in the runtime glue ({@code jepserve_runtime._instances}). */
+    String key() {
+        return key;
+    }
+
+    String modelName() {
+        return modelName;
+    }
+
+    String version() {
+        return version;
+    }
+
+    /** Whether its execute() may run on any thread of {@code runtime}'s interpreter (an in-process BLS call's). */
+    boolean runsIn(PythonRuntime runtime) {
+        return python == runtime;
+    }
+
     @Override
     public CompletableFuture<ExecutionTimes> execute(List<ScheduledRequest> batch) {
         CompletableFuture<ExecutionTimes> returned = new CompletableFuture<>();

@@ -95,7 +95,7 @@ final class PythonResponses {
     }
 
     /** TritonError codes from Python (pb_utils.TritonError values follow TRITONSERVER_Error_Code order). */
-    private static TritonCode codeOf(int pythonCode) {
+    static TritonCode codeOf(int pythonCode) {
         TritonCode[] codes = TritonCode.values();
         return pythonCode >= 0 && pythonCode < codes.length ? codes[pythonCode] : TritonCode.INTERNAL;
     }

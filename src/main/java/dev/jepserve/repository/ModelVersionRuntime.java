@@ -2,7 +2,9 @@ package dev.jepserve.repository;
 
 import dev.jepserve.config.proto.ModelConfig;
 import dev.jepserve.config.proto.ModelOutput;
+import dev.jepserve.inference.ImmediateRun;
 import dev.jepserve.inference.InferenceRequest;
+import dev.jepserve.inference.ModelInstance;
 import dev.jepserve.inference.ModelStatistics;
 import dev.jepserve.inference.RequestHandle;
 import dev.jepserve.inference.RequestTrace;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** A loaded, servable model version: its config, its instances and its scheduler. */
@@ -116,6 +119,23 @@ public final class ModelVersionRuntime implements ServedModel {
         // An empty output list means every output of the config (what the model sees as requested).
         InferenceRequest scheduled = request.requestedOutputs().isEmpty() ? withAllOutputs(request) : request;
         return scheduler.submit(scheduled, batchSize, sink);
+    }
+
+    /** Never on a retired version: a request that reaches it then goes through {@link #infer}, to its successor. */
+    @Override
+    public ImmediateRun startAtOnce(InferenceRequest request, ResponseSink sink, Predicate<ModelInstance> runsHere) {
+        entering.incrementAndGet();
+        try {
+            if (successor != null) {
+                return null;
+            }
+            RequestValidator.validate(request, config);
+            int batchSize = RequestValidator.batchSize(request, config);
+            InferenceRequest scheduled = request.requestedOutputs().isEmpty() ? withAllOutputs(request) : request;
+            return scheduler.startAtOnce(scheduled, batchSize, sink, runsHere);
+        } finally {
+            entering.decrementAndGet();
+        }
     }
 
     @Override

@@ -36,40 +36,142 @@ public final class BlsJson {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("malformed BLS request: not an object");
             }
-            String modelName = "";
-            long modelVersion = -1;
-            String id = "";
-            Object correlationId = 0L;
-            long flags = 0;
-            long timeout = 0;
-            Map<String, Object> parameters = Map.of();
-            List<String> outputs = List.of();
-            List<InputMessage> inputs = List.of();
-            boolean decoupled = false;
+            return readRequest(parser);
+        } catch (IOException e) {
+            throw malformedRequest(e);
+        }
+    }
+
+    private static IllegalArgumentException malformedRequest(IOException e) {
+        return new IllegalArgumentException("malformed BLS request: "
+                + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
+    }
+
+    /**
+     * A direct call (see {@link BlsDirectCallMessage}), read as {@link #readRequest} reads its request.
+     *
+     * @throws IllegalArgumentException for malformed text
+     */
+    public static BlsDirectCallMessage readDirectCall(String text) {
+        try (JsonParser parser = JSON.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("malformed BLS request: not an object");
+            }
+            BlsRequestMessage request = null;
+            long[] sizes = new long[0];
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (field) {
-                    case "model_name" -> modelName = parser.getValueAsString("");
-                    case "model_version" -> modelVersion = parser.getValueAsLong(-1);
-                    case "id" -> id = parser.getValueAsString("");
-                    case "correlation_id" -> correlationId = value == JsonToken.VALUE_STRING ? parser.getText()
-                            : (Object) parser.getValueAsLong();
-                    case "flags" -> flags = parser.getValueAsLong();
-                    case "timeout_us" -> timeout = parser.getValueAsLong();
-                    case "parameters" -> parameters = readParameters(parser);
-                    case "requested_outputs" -> outputs = readStrings(parser);
-                    case "inputs" -> inputs = readInputs(parser);
-                    case "decoupled" -> decoupled = parser.getValueAsBoolean();
+                    case "request" -> request = value == JsonToken.START_OBJECT ? readRequest(parser) : null;
+                    case "input_byte_sizes" -> sizes = BorderJson.readLongs(parser, value);
                     default -> parser.skipChildren();
                 }
             }
-            return new BlsRequestMessage(modelName, modelVersion, id, correlationId, flags, timeout, parameters,
-                    outputs, inputs, decoupled);
+            if (request == null || sizes.length != request.inputs().size()) {
+                throw new IllegalArgumentException("malformed BLS request: no request, or not one size per input");
+            }
+            return new BlsDirectCallMessage(request, sizes);
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed BLS request: "
+            throw malformedRequest(e);
+        }
+    }
+
+    /** The done message of a direct call. @throws IllegalArgumentException for malformed text */
+    public static BlsDirectDoneMessage readDirectDone(String text) {
+        try (JsonParser parser = JSON.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("malformed border message: not an object");
+            }
+            long call = 0;
+            long input = 0;
+            long infer = 0;
+            long output = 0;
+            long[] sizes = new long[0];
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "call" -> call = parser.getValueAsLong();
+                    case "compute_input_ns" -> input = parser.getValueAsLong();
+                    case "compute_infer_ns" -> infer = parser.getValueAsLong();
+                    case "compute_output_ns" -> output = parser.getValueAsLong();
+                    case "output_byte_sizes" -> sizes = BorderJson.readLongs(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+            return new BlsDirectDoneMessage(call, input, infer, output, sizes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed border message: "
                     + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
         }
+    }
+
+    /** Written by hand, as the answers: this runs once per direct call. */
+    public static String writeDirectStart(BlsDirectStartMessage start) {
+        StringBuilder json = new StringBuilder(128).append("{\"call\":").append(start.call())
+                .append(",\"instance\":");
+        appendString(json, start.instance()).append(",\"request\":").append(start.request())
+                .append(",\"requested_outputs\":");
+        appendStrings(json, start.requestedOutputs()).append(",\"error\":");
+        return appendError(json, start.error()).append('}').toString();
+    }
+
+    public static String writeDirectAnswer(BlsDirectAnswerMessage answer) {
+        StringBuilder json = new StringBuilder(64).append("{\"pending\":").append(answer.pending())
+                .append(",\"outputs\":");
+        appendStrings(json, answer.outputs()).append(",\"error\":");
+        return appendError(json, answer.error()).append('}').toString();
+    }
+
+    private static StringBuilder appendStrings(StringBuilder json, List<String> texts) {
+        json.append('[');
+        for (int i = 0; i < texts.size(); i++) {
+            appendString(i == 0 ? json : json.append(','), texts.get(i));
+        }
+        return json.append(']');
+    }
+
+    private static StringBuilder appendError(StringBuilder json, ErrorMessage error) {
+        if (error == null) {
+            return json.append("null");
+        }
+        json.append("{\"code\":").append(error.code()).append(",\"message\":");
+        return appendString(json, error.message()).append('}');
+    }
+
+    /** Reads a request object's fields (the parser just past its START_OBJECT) up to its END_OBJECT. */
+    private static BlsRequestMessage readRequest(JsonParser parser) throws IOException {
+        String modelName = "";
+        long modelVersion = -1;
+        String id = "";
+        Object correlationId = 0L;
+        long flags = 0;
+        long timeout = 0;
+        Map<String, Object> parameters = Map.of();
+        List<String> outputs = List.of();
+        List<InputMessage> inputs = List.of();
+        boolean decoupled = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "model_name" -> modelName = parser.getValueAsString("");
+                case "model_version" -> modelVersion = parser.getValueAsLong(-1);
+                case "id" -> id = parser.getValueAsString("");
+                case "correlation_id" -> correlationId = value == JsonToken.VALUE_STRING ? parser.getText()
+                        : (Object) parser.getValueAsLong();
+                case "flags" -> flags = parser.getValueAsLong();
+                case "timeout_us" -> timeout = parser.getValueAsLong();
+                case "parameters" -> parameters = readParameters(parser);
+                case "requested_outputs" -> outputs = readStrings(parser);
+                case "inputs" -> inputs = readInputs(parser);
+                case "decoupled" -> decoupled = parser.getValueAsBoolean();
+                default -> parser.skipChildren();
+            }
+        }
+        return new BlsRequestMessage(modelName, modelVersion, id, correlationId, flags, timeout, parameters,
+                outputs, inputs, decoupled);
     }
 
     private static Map<String, Object> readParameters(JsonParser parser) throws IOException {

@@ -65,4 +65,46 @@ class BorderContractTest {
         assertThat(BorderJson.readExecutionDone(fixture("execution_done.json")))
                 .isEqualTo(new ExecutionDoneMessage(41, 1500, 90000, 2500));
     }
+
+    @Test
+    void blsDirectCallReadsEveryField() throws IOException {
+        BlsDirectCallMessage call = BlsJson.readDirectCall(fixture("bls_direct_call.json"));
+        assertThat(call.inputByteSizes()).containsExactly(16, 16);
+        BlsRequestMessage request = call.request();
+        assertThat(request.modelName()).isEqualTo("add_sub");
+        assertThat(request.modelVersion()).isEqualTo(-1);
+        assertThat(request.id()).isEqualTo("bls-1");
+        assertThat(request.correlationId()).isEqualTo(7L);
+        assertThat(request.parameters()).containsExactly(Map.entry("mode", "fast"), Map.entry("n", 3L),
+                Map.entry("flag", true));
+        assertThat(request.requestedOutputs()).containsExactly("OUTPUT0");
+        assertThat(request.inputs()).extracting(InputMessage::name).containsExactly("INPUT0", "INPUT1");
+        assertThat(request.inputs().get(1).shape()).containsExactly(4);
+        assertThat(request.inputs().get(1).buffer()).isEqualTo(1);
+        assertThat(request.decoupled()).isFalse();
+    }
+
+    @Test
+    void blsDirectStartWritesTheFixture() throws IOException {
+        String json = BlsJson.writeDirectStart(new BlsDirectStartMessage(5, "add_sub_0_3", 42,
+                List.of("OUTPUT0", "OUTPUT1"), null));
+        assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree(fixture("bls_direct_start.json")));
+    }
+
+    @Test
+    void blsDirectDoneReadsEveryField() throws IOException {
+        BlsDirectDoneMessage done = BlsJson.readDirectDone(fixture("bls_direct_done.json"));
+        assertThat(done.call()).isEqualTo(5);
+        assertThat(done.computeInputNanos()).isEqualTo(1500);
+        assertThat(done.computeInferNanos()).isEqualTo(90000);
+        assertThat(done.computeOutputNanos()).isEqualTo(2500);
+        assertThat(done.outputByteSizes()).containsExactly(16, 0);
+    }
+
+    @Test
+    void blsDirectAnswerWritesTheFixture() throws IOException {
+        String json = BlsJson.writeDirectAnswer(new BlsDirectAnswerMessage(false, List.of("OUTPUT0"),
+                new ErrorMessage(3, "unexpected inference output 'X'")));
+        assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree(fixture("bls_direct_answer.json")));
+    }
 }

@@ -2,7 +2,9 @@ package dev.jepserve.inference;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,21 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InputBufferPool {
     /** Smaller buffers are plain direct buffers. */
     static final int SMALLEST_POOLED = 256 * 1024;
-    private static final int CLASSES = Integer.SIZE - Integer.numberOfLeadingZeros(Integer.MAX_VALUE / SMALLEST_POOLED);
+    /** Capacities are sizes rounded up to this, so requests of one shape find each other's buffers. */
+    private static final int GRANULE = 64 * 1024;
 
     private final long idleBudgetBytes;
     private final AtomicLong idleBytes = new AtomicLong();
-    /** Idle buffers by size class: class k holds buffers of capacity SMALLEST_POOLED << k. */
-    private final ConcurrentLinkedDeque<ByteBuffer>[] idle;
+    /** Idle buffers by capacity. */
+    private final ConcurrentSkipListMap<Integer, ConcurrentLinkedDeque<ByteBuffer>> idle = new ConcurrentSkipListMap<>();
 
     /** @param idleBudgetBytes the most bytes kept in idle buffers; 0 pools nothing */
-    @SuppressWarnings("unchecked")
     public InputBufferPool(long idleBudgetBytes) {
         this.idleBudgetBytes = idleBudgetBytes;
-        this.idle = new ConcurrentLinkedDeque[CLASSES];
-        for (int i = 0; i < CLASSES; i++) {
-            idle[i] = new ConcurrentLinkedDeque<>();
-        }
     }
 
     /** A pool that keeps nothing: every lease is a new direct buffer. */
@@ -45,22 +43,33 @@ public final class InputBufferPool {
 
     /**
      * Memory for {@code size} bytes of inputs: a little-endian direct buffer positioned at 0 with limit {@code size}
-     * (its contents are not cleared), in the request's {@link InputMemory}.
+     * (its contents are not cleared), in the request's {@link InputMemory}. An idle buffer of at most twice the
+     * size is reused; otherwise a new one is allocated with the size rounded up to 64 KiB only (a buffer that an
+     * in-process model keeps is never reused, so it should not be larger than needed).
      */
     public InputMemory lease(int size) {
-        int sizeClass = sizeClass(size);
-        if (sizeClass < 0 || idleBudgetBytes == 0) {
+        if (size < SMALLEST_POOLED || idleBudgetBytes == 0) {
             return new InputMemory(null, ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN));
         }
-        ByteBuffer reused = idle[sizeClass].pollFirst();
-        ByteBuffer buffer;
-        if (reused != null) {
-            idleBytes.addAndGet(-reused.capacity());
-            buffer = reused.clear().limit(size);
-        } else {
-            buffer = ByteBuffer.allocateDirect(SMALLEST_POOLED << sizeClass).limit(size);
+        int capacity = (int) Math.min(Integer.MAX_VALUE, ((long) size + GRANULE - 1) / GRANULE * GRANULE);
+        ByteBuffer buffer = reuse(capacity);
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(capacity);
         }
-        return new InputMemory(this, buffer.order(ByteOrder.LITTLE_ENDIAN));
+        return new InputMemory(this, buffer.clear().limit(size).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** An idle buffer holding at least {@code capacity} bytes and at most twice that, taken; null when none. */
+    private ByteBuffer reuse(int capacity) {
+        for (Map.Entry<Integer, ConcurrentLinkedDeque<ByteBuffer>> entry
+                : idle.subMap(capacity, true, (int) Math.min(Integer.MAX_VALUE, 2L * capacity), true).entrySet()) {
+            ByteBuffer reused = entry.getValue().pollFirst();
+            if (reused != null) {
+                idleBytes.addAndGet(-reused.capacity());
+                return reused;
+            }
+        }
+        return null;
     }
 
     /** Takes a buffer back; beyond the budget it is left to the GC. */
@@ -71,21 +80,11 @@ public final class InputBufferPool {
             return;
         }
         // Last in, first out: the most recently used buffer has the warmest pages.
-        idle[sizeClass(capacity)].addFirst(buffer);
+        idle.computeIfAbsent(capacity, key -> new ConcurrentLinkedDeque<>()).addFirst(buffer);
     }
 
     /** Bytes held in idle buffers. */
     long idleBytes() {
         return idleBytes.get();
-    }
-
-    /** The class whose capacity is the smallest power-of-two multiple of SMALLEST_POOLED holding size; -1: unpooled. */
-    private static int sizeClass(int size) {
-        if (size < SMALLEST_POOLED) {
-            return -1;
-        }
-        int units = (int) ((size + (long) SMALLEST_POOLED - 1) / SMALLEST_POOLED);
-        int sizeClass = Integer.SIZE - Integer.numberOfLeadingZeros(units - 1);
-        return sizeClass < CLASSES ? sizeClass : -1;
     }
 }

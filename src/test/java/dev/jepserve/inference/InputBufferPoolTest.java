@@ -19,15 +19,18 @@ class InputBufferPoolTest {
         assertThat(buffer.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
         assertThat(buffer.position()).isZero();
         assertThat(buffer.limit()).isEqualTo(3 * MB);
-        assertThat(buffer.capacity()).as("rounded up to a power of two").isEqualTo(4 * MB);
+        assertThat(buffer.capacity()).as("the size, in 64 KiB steps").isEqualTo(3 * MB);
         first.release();
-        assertThat(pool.idleBytes()).isEqualTo(4L * MB);
+        assertThat(pool.idleBytes()).isEqualTo(3L * MB);
 
-        InputMemory second = pool.lease(4 * MB - 5);
+        InputMemory second = pool.lease(3 * MB - 5);
         assertThat(second.buffer()).as("the same buffer again").isSameAs(buffer);
-        assertThat(second.buffer().limit()).isEqualTo(4 * MB - 5);
+        assertThat(second.buffer().limit()).isEqualTo(3 * MB - 5);
         assertThat(pool.idleBytes()).isZero();
-        assertThat(pool.lease(5 * MB).buffer()).as("another size class").isNotSameAs(buffer);
+        second.release();
+        assertThat(pool.lease(3 * MB + 1).buffer()).as("too small").isNotSameAs(buffer);
+        assertThat(pool.lease(MB).buffer()).as("more than twice the size").isNotSameAs(buffer);
+        assertThat(pool.lease(2 * MB).buffer()).as("at most twice the size").isSameAs(buffer);
     }
 
     @Test

@@ -7,7 +7,9 @@ at a time, FP32[4] inputs: per server, it alternates blocks of add_sub and bls_s
 same machine load, and the hop is p50(bls_sync) - p50(add_sub).
 
 Usage (after bench/setup.sh; Triton is skipped when its wheel is missing):
-  bench/.venv/bin/python bench/bls_hop/bls_hop.py [--requests 3000] [--warmup 1000] [--jepserve-port 18000]
+  bench/.venv/bin/python bench/bls_hop/bls_hop.py [--requests 3000] [--warmup 15000] [--jepserve-port 18000]
+The warm-up is long because the server's JIT compiler keeps compiling for about 25 s of this load (measured:
+C2 CPU per 5 s window 1.9, 3.7, 1.9, 1.1, 0.3, then 0 s); measured earlier, its CPU competes with the hop.
 Writes bench/bls_hop/results.md.
 """
 
@@ -69,7 +71,7 @@ def summary(samples):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--warmup", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=15000)
     parser.add_argument("--jepserve-port", type=int, default=servers.JEPSERVE_PORT,
                         help="HTTP port (gRPC: +1, metrics: +2); another benchmark may hold the default")
     parser.add_argument("--triton-port", type=int, default=servers.TRITON_PORT, help="likewise for Triton")

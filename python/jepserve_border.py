@@ -87,11 +87,18 @@ def _quoted(text):
 
 
 class ExecutionDoneMessage(NamedTuple):
-    """execute() returned for a batch: where its time went, in nanoseconds."""
+    """execute() returned for a batch: where its time went, in nanoseconds. Where the server reuses input
+    memory (a stub): whether the model still references this batch's inputs, and which batches reported as
+    kept earlier it no longer references."""
     batch: int
     compute_input_ns: int
     compute_infer_ns: int
     compute_output_ns: int
+    kept_inputs: bool = False
+    released_inputs: List[int] = []
 
     def to_json(self):
-        return '{"batch":%d,"compute_input_ns":%d,"compute_infer_ns":%d,"compute_output_ns":%d}' % self
+        return ('{"batch":%d,"compute_input_ns":%d,"compute_infer_ns":%d,"compute_output_ns":%d,'
+                '"kept_inputs":%s,"released_inputs":[%s]}') % (
+            self.batch, self.compute_input_ns, self.compute_infer_ns, self.compute_output_ns,
+            "true" if self.kept_inputs else "false", ",".join(map(str, self.released_inputs)))

@@ -43,6 +43,9 @@ callbacks = None
 # process, space in its shared-memory output region; in the server's own interpreter, direct memory the server
 # writes to the network as it is. None outside the server.
 output_region = None
+# Whether the server writes later batches into the memory of a batch's inputs (a stub's input region): the
+# runtime then tells it which batches' inputs a model still references (jepserve_input_holds).
+input_memory_reused = False
 
 
 def current_instance():
@@ -69,11 +72,13 @@ def current_instance_name():
 
 def install(log, metrics, server_callbacks=None):
     """Called by the server once, before any model is imported."""
-    global log_sink, metrics_backend, callbacks, output_region
+    global log_sink, metrics_backend, callbacks, output_region, input_memory_reused
     log_sink = log
     metrics_backend = metrics
     callbacks = server_callbacks
     output_region = server_callbacks if hasattr(server_callbacks, "allocateOutput") else None
+    reuses = getattr(server_callbacks, "reusesInputMemory", None)
+    input_memory_reused = bool(reuses()) if reuses is not None else False
 
 
 def write_log(level, filename, line, message):

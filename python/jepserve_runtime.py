@@ -22,6 +22,7 @@ import jepserve_bls
 import jepserve_context as context
 import triton_python_backend_utils as pb_utils
 from jepserve_border import BatchMessage, ExecutionDoneMessage
+from jepserve_input_holds import InputHolds
 from jepserve_responses import CapturedResponses, RequestResponses
 
 _MODEL_CLASS = "TritonPythonModel"
@@ -38,7 +39,7 @@ class ModelError(Exception):
 
 
 class _Instance:
-    __slots__ = ("model", "context", "execute", "decoupled", "loop", "loop_thread")
+    __slots__ = ("model", "context", "execute", "decoupled", "loop", "loop_thread", "input_holds")
 
     def __init__(self, model, instance_context, decoupled):
         self.model = model
@@ -47,6 +48,16 @@ class _Instance:
         self.decoupled = decoupled
         self.loop = None  # the asyncio loop of `async def execute`, started on first use
         self.loop_thread = None
+        # Only where the server reuses input memory (a stub's input region) is it told what Python keeps.
+        self.input_holds = InputHolds() if context.input_memory_reused else None
+
+    def done_message(self, batch, input_ns, infer_ns, output_ns):
+        """The ExecutionDoneMessage of a batch whose execute() is over (call once the caller dropped its own
+        references to the batch's inputs)."""
+        if self.input_holds is None:
+            return ExecutionDoneMessage(batch, input_ns, infer_ns, output_ns)
+        kept, released = self.input_holds.report(batch)
+        return ExecutionDoneMessage(batch, input_ns, infer_ns, output_ns, kept, released)
 
 
 def install_bls(bridge):
@@ -203,35 +214,24 @@ def execute(instance_key, batch_json, buffers):
     instance = _instances[instance_key]
     started = time.perf_counter_ns()
     batch = BatchMessage.from_json(batch_json)
-    requests = []
-    answers = []
-    for message in batch.requests:
-        tensors = []
-        for tensor in message.inputs:
-            buffer = buffers[tensor.buffer]
-            tensors.append(pb_utils.Tensor._from_wire(tensor.name, tensor.datatype, tensor.shape,
-                                                      _EMPTY if buffer is None else buffer))
-        answer = RequestResponses(message.handle, set(message.requested_outputs), instance.decoupled)
-        answers.append(answer)
-        parameters = json.dumps(message.parameters) if message.parameters else "{}"
-        requests.append(pb_utils.InferenceRequest._incoming(
-            message.id, message.correlation_id, message.flags, message.timeout_us, parameters, tensors,
-            message.requested_outputs, answer.is_cancelled, answer))
+    requests, answers = _incoming_requests(instance, batch, buffers)
     inputs_ready = time.perf_counter_ns()
 
     previous = context.set_current_instance(instance.context)
     callers = jepserve_bls.callers.set(tuple(message.handle for message in batch.requests))
+    returned = None
     try:
         if instance.execute is None:
             message = "Python model %s does not implement `execute` method." % _model_file(instance)
             for answer in answers:
                 answer.fail(pb_utils.TritonError.INTERNAL, message)
-            return ExecutionDoneMessage(batch.batch, inputs_ready - started, 0, 0).to_json()
-        returned = instance.execute(requests)
-        if inspect.iscoroutine(returned):
-            return _start_async(instance, batch.batch, returned, answers, inputs_ready - started, requests)
-        executed = time.perf_counter_ns()
-        _answer(instance, returned, answers, requests)
+            executed = inputs_ready
+        else:
+            returned = instance.execute(requests)
+            if inspect.iscoroutine(returned):
+                return _start_async(instance, batch.batch, returned, answers, inputs_ready - started, requests)
+            executed = time.perf_counter_ns()
+            _answer(instance, returned, answers, requests)
     except BaseException:
         executed = time.perf_counter_ns()
         _fail_all(instance, answers)
@@ -239,8 +239,33 @@ def execute(instance_key, batch_json, buffers):
         jepserve_bls.callers.reset(callers)
         context.set_current_instance(previous)
     finished = time.perf_counter_ns()
-    return ExecutionDoneMessage(batch.batch, inputs_ready - started, executed - inputs_ready,
-                                finished - executed).to_json()
+    # What the model kept of its inputs is told apart from what this frame still holds.
+    del requests, returned
+    return instance.done_message(batch.batch, inputs_ready - started, executed - inputs_ready,
+                                 finished - executed).to_json()
+
+
+def _incoming_requests(instance, batch, buffers):
+    """The batch's pb_utils.InferenceRequests and each one's RequestResponses."""
+    holds = instance.input_holds
+    requests = []
+    answers = []
+    for message in batch.requests:
+        tensors = []
+        for tensor in message.inputs:
+            buffer = buffers[tensor.buffer]
+            if buffer is None:
+                buffer = _EMPTY
+            elif holds is not None:
+                buffer = holds.track(batch.batch, buffer)
+            tensors.append(pb_utils.Tensor._from_wire(tensor.name, tensor.datatype, tensor.shape, buffer))
+        answer = RequestResponses(message.handle, set(message.requested_outputs), instance.decoupled)
+        answers.append(answer)
+        parameters = json.dumps(message.parameters) if message.parameters else "{}"
+        requests.append(pb_utils.InferenceRequest._incoming(
+            message.id, message.correlation_id, message.flags, message.timeout_us, parameters, tensors,
+            message.requested_outputs, answer.is_cancelled, answer))
+    return requests, answers
 
 
 def execute_direct(instance_key, request_handle, requested_outputs, call):
@@ -357,11 +382,11 @@ def _start_async(instance, batch_handle, coroutine, answers, input_ns, requests=
         if not instance.decoupled:
             ended = time.perf_counter_ns()
             context.callbacks.executionDone(
-                ExecutionDoneMessage(batch_handle, input_ns, executed - scheduled, ended - executed).to_json())
+                instance.done_message(batch_handle, input_ns, executed - scheduled, ended - executed).to_json())
 
     future.add_done_callback(finished)
     if instance.decoupled:
-        return ExecutionDoneMessage(batch_handle, input_ns, time.perf_counter_ns() - scheduled, 0).to_json()
+        return instance.done_message(batch_handle, input_ns, time.perf_counter_ns() - scheduled, 0).to_json()
     return None
 
 

@@ -35,7 +35,7 @@ def test_error_response_writes_the_fixture():
 
 
 def test_execution_done_writes_the_fixture():
-    message = ExecutionDoneMessage(41, 1500, 90000, 2500)
+    message = ExecutionDoneMessage(41, 1500, 90000, 2500, True, [38, 39])
     assert json.loads(message.to_json()) == json.loads(fixture("execution_done.json"))
 
 

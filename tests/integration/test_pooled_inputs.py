@@ -1,14 +1,13 @@
 """Large request inputs are decoded into buffers the server reuses from request to request. A buffer is reused
 only once nothing can read it: never after an in-process model got the input (numpy views the server's memory
 and a model may keep the array), and every answer is computed from its own request's bytes, whatever other
-requests arrive meanwhile over HTTP and gRPC.
-
-(In a stub, an input array kept past the request's final answer is a view of the stub's input region, whose
-space is reused then: a known limit of process mode, see docs/model-authors.md.)"""
+requests arrive meanwhile over HTTP and gRPC. In a stub, an input array is a view of the stub's input region:
+its space is reused only once the model no longer references the array."""
 
 import threading
 
 import numpy as np
+import pytest
 import tritonclient.grpc as grpcclient
 import tritonclient.http as httpclient
 
@@ -29,10 +28,11 @@ def infer(client, module, data):
     return result.as_numpy("PREVIOUS"), result.as_numpy("CURRENT")
 
 
-def test_an_input_array_an_in_process_model_keeps_is_never_overwritten_by_later_requests():
+@pytest.mark.parametrize("isolation", ["inprocess", "process"])
+def test_an_input_array_a_model_keeps_is_never_overwritten_by_later_requests(isolation):
     repository = make_repository(TEST_MODELS / "keep_previous")
     rng = np.random.default_rng(11)
-    with JepServe([repository], ["--python-isolation", "inprocess"]) as server:
+    with JepServe([repository], ["--python-isolation", isolation]) as server:
         http = httpclient.InferenceServerClient(server.url)
         grpc = grpcclient.InferenceServerClient("localhost:%d" % server.grpc_port)
         sent = []
@@ -48,6 +48,28 @@ def test_an_input_array_an_in_process_model_keeps_is_never_overwritten_by_later_
             sent.append(data)
         http.close()
         grpc.close()
+
+
+def test_a_stub_gives_back_the_input_space_of_arrays_its_model_stopped_keeping():
+    # A 4 MiB ceiling and 1 MiB inputs: kept inputs that were never given back would fill the region within a
+    # few requests ("Failed to increase the shared memory pool size"); the model keeps one request's input at a
+    # time, so the space of each earlier one must come back.
+    repository = make_repository(TEST_MODELS / "keep_previous")
+    region = ["--backend-config=python,shm-default-byte-size=1048576",
+              "--backend-config=python,shm-growth-byte-size=1048576",
+              "--backend-config=python,shm-region-max-byte-size=4194304"]
+    rng = np.random.default_rng(12)
+    with JepServe([repository], ["--python-isolation", "process", *region]) as server:
+        client = httpclient.InferenceServerClient(server.url)
+        sent = []
+        for index in range(24):
+            data = rng.integers(0, 255, size=1000 * KIB, dtype=np.uint8)
+            previous, current = infer(client, httpclient, data)
+            np.testing.assert_array_equal(current, data)
+            np.testing.assert_array_equal(previous, sent[-1] if sent else data,
+                                          err_msg="request %d: the kept input changed" % index)
+            sent.append(data)
+        client.close()
 
 
 def test_every_answer_comes_from_its_own_request_under_concurrent_large_requests():

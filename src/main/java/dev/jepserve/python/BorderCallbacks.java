@@ -23,6 +23,14 @@ public interface BorderCallbacks {
         return send(message, buffers);
     }
 
+    /**
+     * Whether the server writes later batches into the memory a batch's inputs were in (a stub's input
+     * region): the glue then reports which batches' inputs Python still references (ExecutionDoneMessage).
+     */
+    default boolean reusesInputMemory() {
+        return false;
+    }
+
     /** Whether the request was cancelled (client gone or timeout expired). */
     boolean isCancelled(long requestHandle);
 

@@ -42,6 +42,12 @@ final class StubForwarder implements BorderCallbacks {
         return null;
     }
 
+    /** The server reuses the input region's space once a batch is over and its inputs are not kept. */
+    @Override
+    public boolean reusesInputMemory() {
+        return true;
+    }
+
     /** Held back until the execution-done message that follows it: both reach the server in one write. */
     @Override
     public String sendReturned(String message, List<?> buffers) {

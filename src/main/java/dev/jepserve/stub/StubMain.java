@@ -313,7 +313,7 @@ public final class StubMain {
         } catch (IOException | RuntimeException error) {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             forwarder.write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder()
-                    .setRuntimeError(String.valueOf(cause.getMessage()))).build());
+                    .setBatch(execute.getBatch()).setRuntimeError(String.valueOf(cause.getMessage()))).build());
             return;
         }
         if (done != null) {

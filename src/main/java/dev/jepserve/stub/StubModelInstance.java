@@ -72,13 +72,29 @@ final class StubModelInstance implements ModelInstance {
 
     /**
      * One batch's inputs in shared memory. A model may keep an input array after execute() returned (a
-     * decoupled model answering from a thread), so the space is given back only when every request of the
-     * batch has its final answer too.
+     * decoupled model answering from a thread, a model caching its previous input), so the space is given back
+     * only when every request of the batch has its final answer too, and the stub does not report the inputs as
+     * still referenced (ExecutionDoneMessage.keptInputs, until a later releasedInputs names the batch).
      */
-    private record InputLease(StubRegions regions, List<RegionSlice> slices, List<ScheduledRequest> batch,
-                              CompletableFuture<ExecutionTimes> returned) {
+    private static final class InputLease {
+        private final long batchHandle;
+        private final StubRegions regions;
+        private final List<RegionSlice> slices;
+        private final List<ScheduledRequest> batch;
+        private final CompletableFuture<ExecutionTimes> returned;
+        private volatile boolean kept;
+
+        InputLease(long batchHandle, StubRegions regions, List<RegionSlice> slices, List<ScheduledRequest> batch,
+                   CompletableFuture<ExecutionTimes> returned) {
+            this.batchHandle = batchHandle;
+            this.regions = regions;
+            this.slices = slices;
+            this.batch = batch;
+            this.returned = returned;
+        }
+
         boolean isOver() {
-            return returned.isDone() && batch.stream().allMatch(ScheduledRequest::isFinished);
+            return !kept && returned.isDone() && batch.stream().allMatch(ScheduledRequest::isFinished);
         }
     }
 
@@ -227,7 +243,8 @@ final class StubModelInstance implements ModelInstance {
             forgetFinished(encoded.requestHandles());
             releaseInputs();
         });
-        Execute.Builder execute = Execute.newBuilder().setBatchJson(BorderJson.write(encoded.message()));
+        Execute.Builder execute = Execute.newBuilder().setBatch(batchHandle)
+                .setBatchJson(BorderJson.write(encoded.message()));
         StubRegions regions = current.regions();
         if (regions == null) {
             for (ByteBuffer buffer : encoded.buffers()) {
@@ -249,7 +266,7 @@ final class StubModelInstance implements ModelInstance {
                 return returned;
             }
             execute.addAllInputSlices(slices);
-            leases.add(new InputLease(regions, slices, batch, returned));
+            leases.add(new InputLease(batchHandle, regions, slices, batch, returned));
             List<Long> released = regions.takeReleased();
             execute.addAllReleasedOutputs(released);
         }
@@ -282,9 +299,12 @@ final class StubModelInstance implements ModelInstance {
             case EXECUTION_DONE -> {
                 lastProgressNanos = System.nanoTime();
                 if (message.getExecutionDone().getRuntimeError().isEmpty()) {
-                    callbacks.executionDone(message.getExecutionDone().getMessageJson());
+                    ExecutionDoneMessage done = BorderJson.readExecutionDone(message.getExecutionDone().getMessageJson());
+                    applyInputHolds(done);
+                    callbacks.executionDone(done);
                 } else {
                     LOG.error("stub '{}' failed to run a batch: {}", name, message.getExecutionDone().getRuntimeError());
+                    failBatch(message.getExecutionDone().getBatch());
                 }
             }
             case READY_CHECKED -> {
@@ -384,6 +404,8 @@ final class StubModelInstance implements ModelInstance {
      * instance for the scheduler (whose next batches fail fast until a new stub is attached).
      */
     void failInFlight() {
+        // Nothing of a dead stub references its inputs any more.
+        leases.forEach(lease -> lease.kept = false);
         for (Map.Entry<Long, ScheduledRequest> entry : open.entrySet()) {
             entry.getValue().fail(notHealthy(), true);
         }
@@ -392,6 +414,23 @@ final class StubModelInstance implements ModelInstance {
         }
         open.clear();
         cancelledSent.clear();
+    }
+
+    /** The stub's runtime failed on a batch (not the model's code): its open requests get an error now. */
+    private void failBatch(long batchHandle) {
+        List<Long> handles = batches.get(batchHandle);
+        if (handles == null) {
+            return;
+        }
+        TritonException error = TritonException.internal(
+                "Failed to run the batch in stub process '" + name + "': see the server log");
+        for (Long handle : handles) {
+            ScheduledRequest request = open.get(handle);
+            if (request != null) {
+                request.fail(error, true);
+            }
+        }
+        callbacks.executionDone(new ExecutionDoneMessage(batchHandle, 0, 0, 0));
     }
 
     private TritonException notHealthy() {
@@ -404,9 +443,24 @@ final class StubModelInstance implements ModelInstance {
             if (!lease.isOver()) {
                 return false;
             }
-            lease.regions().freeInputs(lease.slices());
+            lease.regions.freeInputs(lease.slices);
             return true;
         });
+    }
+
+    /** What the stub reported its model still references: marked before the batch completes (which releases). */
+    private void applyInputHolds(ExecutionDoneMessage done) {
+        if (!done.keptInputs() && done.releasedInputs().isEmpty()) {
+            return;
+        }
+        for (InputLease lease : leases) {
+            if (lease.batchHandle == done.batch() && done.keptInputs()) {
+                lease.kept = true;
+            } else if (done.releasedInputs().contains(lease.batchHandle)) {
+                lease.kept = false;
+            }
+        }
+        releaseInputs();
     }
 
     /** Shared-memory housekeeping of the sweep: input space of finished batches, output space copied out. */

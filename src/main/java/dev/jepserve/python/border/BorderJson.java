@@ -93,18 +93,22 @@ public final class BorderJson {
             long input = 0;
             long infer = 0;
             long output = 0;
+            boolean kept = false;
+            List<Long> released = List.of();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
-                parser.nextToken();
+                JsonToken value = parser.nextToken();
                 switch (field) {
                     case "batch" -> batch = parser.getValueAsLong();
                     case "compute_input_ns" -> input = parser.getValueAsLong();
                     case "compute_infer_ns" -> infer = parser.getValueAsLong();
                     case "compute_output_ns" -> output = parser.getValueAsLong();
+                    case "kept_inputs" -> kept = value == JsonToken.VALUE_TRUE;
+                    case "released_inputs" -> released = Arrays.stream(readLongs(parser, value)).boxed().toList();
                     default -> parser.skipChildren();
                 }
             }
-            return new ExecutionDoneMessage(batch, input, infer, output);
+            return new ExecutionDoneMessage(batch, input, infer, output, kept, released);
         } catch (IOException e) {
             throw malformed(e);
         }

@@ -63,7 +63,7 @@ class BorderContractTest {
     @Test
     void executionDoneReadsEveryField() throws IOException {
         assertThat(BorderJson.readExecutionDone(fixture("execution_done.json")))
-                .isEqualTo(new ExecutionDoneMessage(41, 1500, 90000, 2500));
+                .isEqualTo(new ExecutionDoneMessage(41, 1500, 90000, 2500, true, List.of(38L, 39L)));
     }
 
     @Test

@@ -189,6 +189,26 @@ def test_containerfile_builds_the_runtime_environment_only_and_pins_its_base_ima
     assert sorted(config["expose"]) == [8000, 8001, 8002]
 
 
+def test_image_records_a_class_archive_for_its_jar_and_tritonserver_maps_it(tmp_path):
+    text = CONTAINERFILE.read_text()
+    assert "COPY bin/record-server-classes /opt/jepserve/bin/" in text
+    assert "/opt/jepserve/bin/record-server-classes" in text.split("FROM ${PYTHON_IMAGE}\n")[-1], \
+        "recorded in the runtime stage, by the JVM that maps it"
+    jar = tmp_path / "jepserve.jar"
+    shutil.copy2(JAR, jar)
+    environment = dict(os.environ, JEPSERVE_JAR=str(jar), JEPSERVE_PYTHON=str(VENV),
+                       JEPSERVE_RECORD_REPOSITORY=str(EXAMPLES))
+    subprocess.run([str(PROJECT / "bin" / "record-server-classes")], env=environment, check=True, timeout=180)
+    archive = tmp_path / "jepserve-server.jsa"
+    assert archive.exists() and archive.stat().st_mtime > jar.stat().st_mtime
+    # -Xshare:on makes the JVM refuse to start when an archive it was given does not map.
+    environment["JEPSERVE_JAVA_OPTS"] = "-Xshare:on -Xlog:cds=info"
+    shim = subprocess.run([str(DEPLOY / "container" / "tritonserver"), "--version"], env=environment,
+                          capture_output=True, text=True, timeout=60)
+    assert shim.returncode == 0, shim.stdout + shim.stderr
+    assert "Opened archive %s" % archive in shim.stdout + shim.stderr
+
+
 def test_container_command_line_starts_the_server_and_its_healthcheck_answers(tmp_path, repository):
     config = image_config()
     paths = ContainerPaths(tmp_path, repository)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hands out space in one shared-memory region (first fit, neighbours merged when freed), growing the region in
@@ -55,6 +56,32 @@ final class RegionAllocator {
         return offset;
     }
 
+    /**
+     * Like {@link #allocate(long)}, but when the region is full while blocks are in use, waits up to
+     * {@code waitNanos} for some to be freed and tries again. The stub allocates outputs this way: the server's
+     * word that it wrote earlier outputs out comes on the stub's control connection, and may still be on its
+     * way when the next request's outputs need the space.
+     */
+    synchronized long allocate(long length, long waitNanos) throws RegionFullException {
+        long deadline = System.nanoTime() + waitNanos;
+        while (true) {
+            try {
+                return allocate(length);
+            } catch (RegionFullException full) {
+                long left = deadline - System.nanoTime();
+                if (used.isEmpty() || length > settings.maxByteSize() || left <= 0) {
+                    throw full;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw full;
+                }
+            }
+        }
+    }
+
     /** Gives the space at {@code offset} back; an unknown offset is ignored. */
     synchronized void free(long offset) {
         Long length = used.remove(offset);
@@ -74,6 +101,7 @@ final class RegionAllocator {
             size += after;
         }
         free.put(start, size);
+        notifyAll();
     }
 
     synchronized long lengthOf(long offset) {

@@ -20,6 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * round trip: the model goes on at once); cancellation is known from the server's CancelledRequests pushes.
  */
 final class StubForwarder implements BorderCallbacks {
+    /**
+     * How long an output waits for space the server is about to give back (its releases travel on the control
+     * connection, sent by a 20 ms sweep when no Execute carried them) before its request fails as too large.
+     */
+    private static final long RELEASE_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
     private final StubChannel channel;
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     private final Object writeOrder = new Object();
@@ -88,7 +93,7 @@ final class StubForwarder implements BorderCallbacks {
             return -1L;
         }
         try {
-            return outputs.allocate(length);
+            return outputs.allocate(length, RELEASE_WAIT_NANOS);
         } catch (RegionFullException e) {
             return e.getMessage();
         }

@@ -43,12 +43,6 @@ import java.util.concurrent.TimeUnit;
 final class StubModelInstance implements ModelInstance {
     private static final Logger LOG = LoggerFactory.getLogger(StubModelInstance.class);
     private static final long IDLE = -1;
-    /**
-     * Batches whose inputs total this many bytes or fewer carry them in the Execute message: reserving region
-     * space, leasing it and giving it back cost more than copying a few KiB (the stub's copies are its own,
-     * never reused, so nothing needs to know whether the model keeps them).
-     */
-    private static final long INLINE_INPUT_BYTES = 16 * 1024;
 
     private final String name;
     private final String modelName;
@@ -252,7 +246,7 @@ final class StubModelInstance implements ModelInstance {
         Execute.Builder execute = Execute.newBuilder().setBatch(batchHandle)
                 .setBatchJson(BorderJson.write(encoded.message()));
         StubRegions regions = current.regions();
-        if (regions == null || totalBytes(encoded.buffers()) <= INLINE_INPUT_BYTES) {
+        if (regions == null) {
             for (ByteBuffer buffer : encoded.buffers()) {
                 execute.addBuffers(ByteString.copyFrom(buffer.duplicate()));
             }
@@ -273,23 +267,14 @@ final class StubModelInstance implements ModelInstance {
             }
             execute.addAllInputSlices(slices);
             leases.add(new InputLease(batchHandle, regions, slices, batch, returned));
-        }
-        if (regions != null) {
-            execute.addAllReleasedOutputs(regions.takeReleased());
+            List<Long> released = regions.takeReleased();
+            execute.addAllReleasedOutputs(released);
         }
         if (!current.sendExecute(ToStub.newBuilder().setExecute(execute).build())) {
             // The stub died meanwhile; its death answers what it held, this answers the batch in any case.
             failInFlight();
         }
         return returned;
-    }
-
-    private static long totalBytes(List<ByteBuffer> buffers) {
-        long total = 0;
-        for (ByteBuffer buffer : buffers) {
-            total += buffer.remaining();
-        }
-        return total;
     }
 
     /** A message from the serving stub (a response, or execute() returned). */

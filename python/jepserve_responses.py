@@ -14,6 +14,9 @@ from jepserve_context import TritonModelException
 FINAL = 1  # TRITONSERVER_RESPONSE_COMPLETE_FINAL
 
 _SENDER_CLOSED = "Unable to send response. Response sender has been closed."
+# Responses whose outputs are this small in all send them as bytes in the message: two Java calls per output
+# (reserve the space, view it) and the space's later release cost more than copying a few KiB.
+_INLINE_BYTES = 16 * 1024
 _INTERNAL = 1  # pb_utils.TritonError.INTERNAL
 
 
@@ -117,9 +120,12 @@ class RequestResponses:
             return
         outputs = []
         buffers = []
+        tensors = response.output_tensors()
         region = context.output_region
+        if region is not None and sum(tensor._wire_size() for tensor in tensors) <= _INLINE_BYTES:
+            region = None
         # Every output goes to the server, which checks them against the config and drops unrequested ones.
-        for tensor in response.output_tensors():
+        for tensor in tensors:
             outputs.append(OutputMessage(tensor.name(), tensor.triton_dtype(), tensor.shape()))
             if region is not None:
                 problem = _to_region(region, tensor, buffers)

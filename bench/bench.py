@@ -37,6 +37,10 @@ PROTOCOLS = ("http", "grpc")
 CLIENTS = {"http": "perf_analyzer", "grpc": "perf_analyzer-grpc"}   # "client" of a run in results.json
 STREAM_CLIENT, STREAM_MODEL = "perf_analyzer-grpc-stream", "add_sub_stream"
 LARGE_REQUESTS = 100    # perf_analyzer requests per 4 MB point (it holds every response until it exits)
+# Unmeasured requests at the start of each small point, on the point's own connections. A JVM that ran one client
+# for a while recompiles for 2-3 s when a new one connects (bench/README.md, fifth session):
+# 2,000 requests (about 1 s at c=1) left that inside the measurement windows.
+SMALL_WARMUP = 8000
 WRK_SECONDS = {"16 B": 6, "4 MB": 15}
 
 
@@ -73,12 +77,12 @@ class Bench:
         large = length > 4
         self.record(server, series, CLIENTS[protocol], payload, concurrency, lambda tag: load.perf_analyzer(
             server.address(protocol), "jepserve_floor" if floor else model, concurrency, tag, shapes=shapes,
-            request_count=LARGE_REQUESTS if large else None, warmup=8 if large else 2000, protocol=protocol))
+            request_count=LARGE_REQUESTS if large else None, warmup=8 if large else SMALL_WARMUP, protocol=protocol))
 
     def streaming(self, server, series, c):
         """The decoupled add_sub_stream over gRPC streaming (perf_analyzer --async --streaming), 16 B."""
         self.record(server, series, STREAM_CLIENT, "16 B", c, lambda tag: load.perf_analyzer(
-            server.grpc_url, STREAM_MODEL, c, tag, warmup=2000, protocol="grpc", streaming=True))
+            server.grpc_url, STREAM_MODEL, c, tag, warmup=SMALL_WARMUP, protocol="grpc", streaming=True))
 
     def wrk(self, server, series, payload):
         model, length = PAYLOADS[payload]

@@ -41,6 +41,10 @@ LARGE_REQUESTS = 100    # perf_analyzer requests per 4 MB point (it holds every 
 # for a while recompiles for 2-3 s when a new one connects (bench/README.md, fifth session):
 # 2,000 requests (about 1 s at c=1) left that inside the measurement windows.
 SMALL_WARMUP = 8000
+# Unrecorded 16 B requests per server, model and protocol before any point (c=4). The server's JIT compiler was
+# still busy after 9,000 (0.4-0.6 ms of compiler CPU per request over the next 8 s; bench/README.md, fifth
+# session); Triton gets the same for symmetry.
+WARMUP_REQUESTS = 20000
 WRK_SECONDS = {"16 B": 6, "4 MB": 15}
 
 
@@ -93,15 +97,15 @@ class Bench:
                         lambda tag: load.wrk(server.url, model, c, tag, body, WRK_SECONDS[payload]))
 
     def warm_up(self, server, *models):
-        """10,000 unrecorded 16 B requests per model and protocol at c=4 (and as many streamed to the decoupled
-        model), so the JVM's JIT has compiled each hot path; Triton gets the same for symmetry."""
+        """WARMUP_REQUESTS unrecorded 16 B requests per model and protocol at c=4 (and as many streamed to the
+        decoupled model), so the JVM's JIT has compiled each hot path; Triton gets the same for symmetry."""
         for model in models:
             shapes = ("INPUT0:4", "INPUT1:4") if model == "jepserve_floor" else ()
             for protocol in PROTOCOLS:
                 load.perf_analyzer(server.address(protocol), model, 4, "%s-%s-%s-warmup" % (server.name, model, protocol),
-                                   shapes=shapes, request_count=10000, protocol=protocol)
+                                   shapes=shapes, request_count=WARMUP_REQUESTS, protocol=protocol)
         load.perf_analyzer(server.grpc_url, STREAM_MODEL, 4, "%s-%s-warmup" % (server.name, STREAM_MODEL),
-                           request_count=10000, protocol="grpc", streaming=True)
+                           request_count=WARMUP_REQUESTS, protocol="grpc", streaming=True)
 
     def side_by_side(self, jep, triton, payload):
         """Every perf_analyzer point of one payload, each measured on jepserve, its floor and Triton back to back
@@ -231,7 +235,7 @@ class IsolationBench(Bench):
                 for protocol in PROTOCOLS:
                     load.perf_analyzer(server.address(protocol), "custom_metrics", 4,
                                        "%s-custom_metrics-%s-warmup" % (server.name, protocol),
-                                       request_count=5000, protocol=protocol)
+                                       request_count=WARMUP_REQUESTS, protocol=protocol)
             for payload, c in self.POINTS:
                 for protocol in PROTOCOLS:
                     for series, server in trio:

@@ -413,11 +413,13 @@ public final class QueueScheduler implements Scheduler {
                 pending.fail(failure, true);
             }
         }
-        observer.executed(batchSize, times.computeInputNanos(), times.computeInferNanos(), times.computeOutputNanos());
         for (ScheduledRequest pending : batch) {
             pending.traceCompute(times);
             pending.executionReturned(times);
         }
+        // Counted after its requests: those already answered count as inferences now, so a statistics reader
+        // who sees the execution also sees its inferences (Triton reports both at once).
+        observer.executed(batchSize, times.computeInputNanos(), times.computeInferNanos(), times.computeOutputNanos());
     }
 
     /** Answers every open request (queued, running or streaming) with this final error, as shutdown's last word. */

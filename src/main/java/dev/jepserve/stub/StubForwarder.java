@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The border callbacks inside a stub: responses and "execute returned" go to the server as messages (no
@@ -24,7 +25,7 @@ final class StubForwarder implements BorderCallbacks {
      * How long an output waits for space the server is about to give back (its releases travel on the control
      * connection, sent by a 20 ms sweep when no Execute carried them) before its request fails as too large.
      */
-    private static final long RELEASE_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long RELEASE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private final StubChannel channel;
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     private final Object writeOrder = new Object();

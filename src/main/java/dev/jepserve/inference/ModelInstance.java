@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One model instance (Triton's instance_group entry, one TritonPythonModel object): it executes one batch
- * at a time; the scheduler never hands it a second batch before execute() of the first returned.
+ * at a time. The scheduler hands it a second batch while the first runs only when it {@link #queuesNextBatch}.
  */
 public interface ModelInstance {
     /** Triton's instance name, e.g. {@code add_sub_0_0}. */
@@ -33,6 +33,16 @@ public interface ModelInstance {
      */
     default boolean canRunNow() {
         return true;
+    }
+
+    /**
+     * Whether the instance takes a second batch while it runs one, and starts it itself as soon as execute() of
+     * the first returned, in order (a stub reads its Execute messages one after the other). Under load a stub
+     * then goes from one batch to the next without sleeping for the server's next message. The scheduler does
+     * this only when no instance is idle, and never with dynamic batching (a batch formed early is smaller).
+     */
+    default boolean queuesNextBatch() {
+        return false;
     }
 
     /**

@@ -32,11 +32,21 @@ public final class QueueScheduler implements Scheduler {
 
     private final Object lock = new Object();
     private final ArrayDeque<ModelInstance> idle;
+    /**
+     * Instances running one batch that take a second one to start when the first returns ({@link
+     * ModelInstance#queuesNextBatch}), the earliest started first. Used only when no instance is idle.
+     */
+    private final ArrayDeque<ModelInstance> spare = new ArrayDeque<>();
     private final ArrayDeque<ScheduledRequest> queue = new ArrayDeque<>();
     /** Accepted and not yet finally answered: queued, running, or answered later by a decoupled model. */
     private final Set<ScheduledRequest> live = new HashSet<>();
-    /** The batch each busy instance runs and when it started: for {@link #allInstancesStuck}. */
-    private final Map<ModelInstance, Running> running = new IdentityHashMap<>();
+    /**
+     * The batches each busy instance holds, in the order it runs them: the running one first (when it
+     * started: for {@link #allInstancesStuck}), then at most one waiting to start.
+     */
+    private final Map<ModelInstance, ArrayDeque<Running>> running = new IdentityHashMap<>();
+    /** Whether instances may be handed a second batch (never with dynamic batching: see {@link #schedule}). */
+    private final boolean queuesNextBatch;
     private final BatchPolicy policy;
     private final BatchShapes shapes;
     private final InferenceObserver observer;
@@ -59,6 +69,7 @@ public final class QueueScheduler implements Scheduler {
         }
         this.idle = new ArrayDeque<>(instances);
         this.policy = policy;
+        this.queuesNextBatch = !policy.isDynamic();
         this.shapes = new BatchShapes(policy.raggedInputs(), policy.hasBatchDimension());
         this.observer = observer;
         this.timers = timers;
@@ -132,20 +143,36 @@ public final class QueueScheduler implements Scheduler {
         synchronized (lock) {
             long now = System.nanoTime();
             expire(now, actions);
-            while (!idle.isEmpty() && !queue.isEmpty()) {
+            while ((!idle.isEmpty() || hasSpare()) && !queue.isEmpty()) {
                 List<ScheduledRequest> batch = dueBatch(now);
                 if (batch == null) {
                     break;
                 }
-                ModelInstance instance = idle.pollFirst();
+                boolean startsNow = !idle.isEmpty();
+                ModelInstance instance = startsNow ? idle.pollFirst() : spare.pollFirst();
                 batch.forEach(pending -> pending.takenBy(instance));
-                running.put(instance, new Running(batch, now));
-                actions.add(() -> run(instance, batch));
+                running.computeIfAbsent(instance, key -> new ArrayDeque<>(2)).addLast(new Running(batch, now));
+                if (startsNow && queuesNextBatch && instance.queuesNextBatch()) {
+                    spare.addLast(instance);
+                }
+                actions.add(() -> run(instance, batch, startsNow));
             }
             armTimer(now);
         }
         // Outside the lock: observers, futures and instances may call back in.
         actions.forEach(Runnable::run);
+    }
+
+    /**
+     * Whether an instance can take a batch to run next. One that no longer can (its stub broke, or its batch
+     * waits on a BLS call, which might come back to this very model) leaves the spare ones until its batch
+     * ends.
+     */
+    private boolean hasSpare() {
+        while (!spare.isEmpty() && !spare.peekFirst().queuesNextBatch()) {
+            spare.pollFirst();
+        }
+        return !spare.isEmpty();
     }
 
     /** Takes timed-out and abandoned requests off the queue and marks timed-out running ones. */
@@ -231,7 +258,7 @@ public final class QueueScheduler implements Scheduler {
     /** Wakes up at the earliest of: the head's batching delay, any request deadline. */
     private void armTimer(long now) {
         long wake = Long.MAX_VALUE;
-        if (!queue.isEmpty() && !idle.isEmpty()) {
+        if (!queue.isEmpty() && (!idle.isEmpty() || !spare.isEmpty())) {
             wake = queue.peekFirst().enqueuedNanos() + policy.maxQueueDelayNanos();
         }
         for (ScheduledRequest pending : queue) {
@@ -256,19 +283,14 @@ public final class QueueScheduler implements Scheduler {
         schedule();
     }
 
-    private void run(ModelInstance instance, List<ScheduledRequest> batch) {
+    /** startsNow: the instance was idle; otherwise the batch waits in the instance until its running one returned. */
+    private void run(ModelInstance instance, List<ScheduledRequest> batch, boolean startsNow) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug("model '{}', instance '{}': executing {} request(s)", batch.get(0).request().modelName(),
-                    instance.name(), batch.size());
+            LOG.debug("model '{}', instance '{}': {} {} request(s)", batch.get(0).request().modelName(),
+                    instance.name(), startsNow ? "executing" : "handed, to execute next,", batch.size());
         }
-        long started = System.nanoTime();
-        for (ScheduledRequest pending : batch) {
-            observer.dequeued();
-            pending.started(started);
-            RequestTrace trace = pending.trace();
-            if (trace != null) {
-                trace.record(TraceActivity.COMPUTE_START, started);
-            }
+        if (startsNow) {
+            markStarted(batch, System.nanoTime());
         }
         CompletableFuture<ExecutionTimes> execution;
         try {
@@ -279,6 +301,18 @@ public final class QueueScheduler implements Scheduler {
         execution.whenComplete((times, error) -> executionEnded(instance, batch, times, error));
     }
 
+    /** The batch's requests leave the queue (for the statistics and traces) as execute() starts on them. */
+    private void markStarted(List<ScheduledRequest> batch, long started) {
+        for (ScheduledRequest pending : batch) {
+            observer.dequeued();
+            pending.started(started);
+            RequestTrace trace = pending.trace();
+            if (trace != null) {
+                trace.record(TraceActivity.COMPUTE_START, started);
+            }
+        }
+    }
+
     /** execute() of {@code batch} on {@code instance} returned: counts it and gives the instance back. */
     private void executionEnded(ModelInstance instance, List<ScheduledRequest> batch, ExecutionTimes times,
                                 Throwable error) {
@@ -286,12 +320,42 @@ public final class QueueScheduler implements Scheduler {
             LOG.debug("model '{}', instance '{}': execute returned, {} request(s) released",
                     batch.get(0).request().modelName(), instance.name(), batch.size());
         }
+        boolean neverStarted;
+        synchronized (lock) {
+            ArrayDeque<Running> held = running.get(instance);
+            neverStarted = held != null && !held.isEmpty() && held.peekFirst().batch() != batch;
+        }
+        if (neverStarted) {
+            // A batch waiting in its instance ended before it could start (its stub died): it still leaves
+            // the queue as counted.
+            markStarted(batch, System.nanoTime());
+        }
         try {
             executionReturned(batch, times, error);
         } finally {
             requeueRescheduled(batch);
-            synchronized (lock) {
+            List<ScheduledRequest> startsNext = giveBack(instance, batch);
+            if (startsNext != null) {
+                markStarted(startsNext, System.nanoTime());
+            }
+            schedule();
+        }
+    }
+
+    /**
+     * Takes an ended batch off its instance. An instance left with nothing goes back to the idle ones; one whose
+     * waiting batch starts now can take another again. Returns that batch, or null.
+     */
+    private List<ScheduledRequest> giveBack(ModelInstance instance, List<ScheduledRequest> batch) {
+        synchronized (lock) {
+            ArrayDeque<Running> held = running.get(instance);
+            boolean wasRunning = held != null && !held.isEmpty() && held.peekFirst().batch() == batch;
+            if (held != null) {
+                held.removeIf(entry -> entry.batch() == batch);
+            }
+            if (held == null || held.isEmpty()) {
                 running.remove(instance);
+                spare.remove(instance);
                 // The instance that just finished takes the next batch (last in, first out): its caches
                 // (a stub's process, its Python and JIT code) are warm, and under light load the others
                 // sleep. Rotating through three stubs at one request at a time cost each request 40-100%
@@ -301,8 +365,17 @@ public final class QueueScheduler implements Scheduler {
                 } else {
                     idle.addLast(instance);
                 }
+                return null;
             }
-            schedule();
+            if (!spare.contains(instance) && instance.queuesNextBatch()) {
+                spare.addLast(instance);
+            }
+            if (!wasRunning) {
+                return null;
+            }
+            // The batch that waited in the instance started as this one returned.
+            held.addFirst(new Running(held.pollFirst().batch(), System.nanoTime()));
+            return held.peekFirst().batch();
         }
     }
 
@@ -324,6 +397,7 @@ public final class QueueScheduler implements Scheduler {
         }
         long now = System.nanoTime();
         ScheduledRequest scheduled = newScheduled(request, batchSize, sink, now, null);
+        List<ScheduledRequest> alone = List.of(scheduled); // one object: executionEnded finds it by identity
         ModelInstance instance;
         synchronized (lock) {
             instance = idle.peekFirst();
@@ -333,7 +407,7 @@ public final class QueueScheduler implements Scheduler {
             idle.pollFirst();
             live.add(scheduled);
             scheduled.takenBy(instance);
-            running.put(instance, new Running(List.of(scheduled), now));
+            running.computeIfAbsent(instance, key -> new ArrayDeque<>(1)).addLast(new Running(alone, now));
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("model '{}', instance '{}': executing 1 request(s) on its caller's thread",
@@ -345,7 +419,7 @@ public final class QueueScheduler implements Scheduler {
         return new ImmediateRun(scheduled, instance, () -> {
             scheduled.abandon();
             schedule();
-        }, times -> executionEnded(instance, List.of(scheduled), times, null));
+        }, times -> executionEnded(instance, alone, times, null));
     }
 
     /** Whether a request of this batch size alone forms a batch due at once (see {@link #dueBatch}). */
@@ -365,7 +439,7 @@ public final class QueueScheduler implements Scheduler {
             if (!idle.isEmpty() || running.isEmpty()) {
                 return false;
             }
-            busy = new ArrayList<>(running.values());
+            busy = running.values().stream().map(ArrayDeque::peekFirst).toList();
         }
         long now = System.nanoTime();
         for (Running batch : busy) {

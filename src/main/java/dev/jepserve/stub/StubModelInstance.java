@@ -137,6 +137,15 @@ final class StubModelInstance implements ModelInstance {
         return isHealthy();
     }
 
+    /**
+     * The stub reads Execute messages in order, so a second batch waits in its execute channel. Not while a
+     * batch waits on a BLS call: that call may need this instance.
+     */
+    @Override
+    public boolean queuesNextBatch() {
+        return isHealthy() && blsCalls.isEmpty();
+    }
+
     /** The serving stub, or null. */
     StubProcess stub() {
         return stub;

@@ -44,6 +44,14 @@ class QueueSchedulerTest {
             return runsNow;
         }
 
+        /** What {@link #queuesNextBatch()} answers (true: as a healthy stub instance with no BLS call open). */
+        volatile boolean queuesNext;
+
+        @Override
+        public boolean queuesNextBatch() {
+            return queuesNext;
+        }
+
         record Execution(List<ScheduledRequest> batch, CompletableFuture<ExecutionTimes> result) {
             void succeed() {
                 for (ScheduledRequest request : batch) {
@@ -218,6 +226,98 @@ class QueueSchedulerTest {
         assertThat(ids(onSecond)).containsExactly("e");
         onSecond.succeed();
         assertThat(first.executions).isEmpty();
+    }
+
+    /** Counts requests entering and leaving the queue (the pending-request gauge's view). */
+    private static final class QueueCounter implements InferenceObserver {
+        final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger dequeued = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void queued() {
+            queued.incrementAndGet();
+        }
+
+        @Override
+        public void dequeued() {
+            dequeued.incrementAndGet();
+        }
+
+        @Override
+        public void executed(int batchSize, long in, long infer, long out) {
+        }
+
+        @Override
+        public void succeeded(int batchSize, long requestNanos, long queueNanos, long in, long infer, long out) {
+        }
+
+        @Override
+        public void failed(FailureReason reason, long requestNanos) {
+        }
+    }
+
+    @Test
+    void anInstanceThatQueuesTakesASecondBatchOnlyWhenNoneIsIdleAndItCountsAsQueuedUntilItStarts() throws Exception {
+        HeldInstance first = new HeldInstance();
+        HeldInstance second = new HeldInstance();
+        first.queuesNext = true;
+        second.queuesNext = true;
+        QueueCounter counter = new QueueCounter();
+        QueueScheduler scheduler = new QueueScheduler(List.of(first, second), BatchPolicy.oneRequestPerCall(),
+                counter, timers);
+        List<CompletableFuture<InferenceResponse>> answers = new ArrayList<>();
+        for (String id : List.of("a", "b", "c", "d", "e")) {
+            answers.add(submit(scheduler, request(id, 1), 1));
+        }
+        // Idle instances first; then each busy one takes one more, the one that started first first.
+        HeldInstance.Execution a = first.next();
+        HeldInstance.Execution b = second.next();
+        HeldInstance.Execution c = first.next();
+        HeldInstance.Execution d = second.next();
+        assertThat(List.of(ids(a), ids(b), ids(c), ids(d))).containsExactly(
+                List.of("a"), List.of("b"), List.of("c"), List.of("d"));
+        assertThat(first.executions.poll(100, TimeUnit.MILLISECONDS)).as("two batches per instance at most").isNull();
+        assertThat(second.executions).isEmpty();
+        assertThat(counter.dequeued.get()).as("c and d wait in their instances, still counted as queued").isEqualTo(2);
+
+        a.succeed();
+        assertThat(answers.get(0).get(5, TimeUnit.SECONDS).id()).isEqualTo("a");
+        assertThat(counter.dequeued.get()).as("c started as a returned").isEqualTo(3);
+        HeldInstance.Execution e = first.next();
+        assertThat(ids(e)).containsExactly("e");
+        for (HeldInstance.Execution execution : List.of(b, c, d, e)) {
+            execution.succeed();
+        }
+        for (CompletableFuture<InferenceResponse> answer : answers) {
+            assertThat(answer.get(5, TimeUnit.SECONDS)).isNotNull();
+        }
+        assertThat(counter.dequeued.get()).isEqualTo(5);
+    }
+
+    @Test
+    void noSecondBatchWithDynamicBatchingOrForAnInstanceThatStoppedQueueing() throws Exception {
+        HeldInstance batching = new HeldInstance();
+        batching.queuesNext = true;
+        QueueScheduler dynamic = new QueueScheduler(List.of(batching), dynamic(1, List.of(), 0),
+                InferenceObserver.NONE, timers);
+        submit(dynamic, request("a", 1, 1), 1);
+        submit(dynamic, request("b", 1, 1), 1);
+        HeldInstance.Execution a = batching.next();
+        assertThat(batching.executions.poll(100, TimeUnit.MILLISECONDS)).as("dynamic batching: one at a time").isNull();
+        a.succeed();
+        batching.next().succeed();
+
+        HeldInstance calling = new HeldInstance();
+        calling.queuesNext = true;
+        QueueScheduler plain = new QueueScheduler(List.of(calling), BatchPolicy.oneRequestPerCall(),
+                InferenceObserver.NONE, timers);
+        submit(plain, request("c", 1), 1);
+        HeldInstance.Execution c = calling.next();
+        calling.queuesNext = false; // its batch now waits on a BLS call, say
+        submit(plain, request("d", 1), 1);
+        assertThat(calling.executions.poll(100, TimeUnit.MILLISECONDS)).isNull();
+        c.succeed();
+        assertThat(ids(calling.next())).containsExactly("d");
     }
 
     @Test

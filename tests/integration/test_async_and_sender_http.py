@@ -14,7 +14,7 @@ from jepserve_process import TEST_MODELS, JepServe, make_repository
 @pytest.fixture(scope="module")
 def server():
     repository = make_repository(TEST_MODELS / "async_scale", TEST_MODELS / "sender_modes",
-                                 TEST_MODELS / "bytes_echo")
+                                 TEST_MODELS / "bytes_echo", TEST_MODELS / "async_overlap")
     with JepServe([repository], extra_args=["--python-threads", "1"]) as running:
         yield running
 
@@ -61,6 +61,17 @@ def test_awaiting_async_execute_does_not_hold_the_python_thread(server):
             assert text(client, "sender") == "via sender"
         assert slow[0].get_result().as_numpy("Y").tolist() == [0.0]
         assert time.monotonic() - started < 5
+
+
+def test_an_instance_runs_its_async_executions_one_after_the_other(server):
+    # Under load a busy stub instance is handed its next batch early; while a non-decoupled coroutine awaits,
+    # the stub must not start that batch (Triton runs an instance's executions in turn).
+    with httpclient.InferenceServerClient(server.url, concurrency=6) as client:
+        pending = [client.async_infer("async_overlap", [scale_input([float(i)])]) for i in range(6)]
+        started = time.monotonic()
+        counts = [each.get_result().as_numpy("Y").tolist() for each in pending]
+    assert counts == [[1]] * 6
+    assert time.monotonic() - started >= 0.4  # six 0.1 s executions in turn (the first began before the clock)
 
 
 @pytest.mark.parametrize("mode, expected", [("sender", "via sender"),

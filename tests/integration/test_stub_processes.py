@@ -268,6 +268,24 @@ def test_with_two_instances_one_dead_stub_leaves_the_model_ready_and_every_reque
             assert victim not in seen
 
 
+def test_a_request_waiting_in_a_stub_that_dies_runs_on_the_other_instance():
+    """A busy stub instance is handed its next batch early (no instance idle): when its stub dies, that batch never
+    started, so it goes back to the queue and the other instance answers it."""
+    repository = make_repository()
+    two_instances_of(TEST_MODELS / "stub_crash", repository / "stub_pair")
+    with JepServe([repository]) as server:
+        with httpclient.InferenceServerClient(server.url, concurrency=4) as client:
+            dying = client.async_infer("stub_pair", mode("slow_exit"))  # the first idle instance, dies at 0.3 s
+            time.sleep(0.05)
+            working = client.async_infer("stub_pair", mode("slow_pid"))  # the other one, busy for 0.2 s
+            time.sleep(0.05)
+            waiting = client.async_infer("stub_pair", mode("pid"))  # handed to the first, behind the crash
+            with pytest.raises(InferenceServerException, match="Stub process 'stub_pair_0_[01]' is not healthy."):
+                dying.get_result()
+            survivor = working.get_result().as_numpy("TEXT")[0].decode()
+            assert waiting.get_result().as_numpy("TEXT")[0].decode() == survivor
+
+
 def test_stubs_that_die_while_the_server_stops_are_not_restarted():
     """A terminal's Ctrl-C reaches the stubs too: a stub dying during shutdown is neither restarted nor reported
     with a stack trace (its restart used to be scheduled on executors already stopped)."""

@@ -1,5 +1,6 @@
-"""stub_crash: a model that takes its own process down on request (MODE "exit" or "segfault"); "pid" answers its
-process id, "slow_pid" too after 0.2 s (so that requests sent together need every instance)."""
+"""stub_crash: a model that takes its own process down on request (MODE "exit" or "segfault", "slow_exit" after
+0.3 s); "pid" answers its process id, "slow_pid" too after 0.2 s (so that requests sent together need every
+instance)."""
 
 import ctypes
 import os
@@ -19,6 +20,9 @@ class TritonPythonModel:
         for request in requests:
             mode = pb_utils.get_input_tensor_by_name(request, "MODE").as_numpy()[0].decode()
             if mode == "exit":
+                os._exit(1)
+            if mode == "slow_exit":
+                time.sleep(0.3)
                 os._exit(1)
             if mode == "segfault":
                 ctypes.string_at(0)

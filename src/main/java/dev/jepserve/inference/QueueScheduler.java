@@ -316,6 +316,10 @@ public final class QueueScheduler implements Scheduler {
     /** execute() of {@code batch} on {@code instance} returned: counts it and gives the instance back. */
     private void executionEnded(ModelInstance instance, List<ScheduledRequest> batch, ExecutionTimes times,
                                 Throwable error) {
+        if (BatchNotStarted.isCause(error)) {
+            returnToQueue(instance, batch);
+            return;
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("model '{}', instance '{}': execute returned, {} request(s) released",
                     batch.get(0).request().modelName(), instance.name(), batch.size());
@@ -340,6 +344,36 @@ public final class QueueScheduler implements Scheduler {
             }
             schedule();
         }
+    }
+
+    /**
+     * A batch its instance gave back before execute() started on it: its unanswered requests go back to the head
+     * of the queue, in their order, for whichever instance is free next (a request answered meanwhile, by its
+     * timeout, counts as executed without an execution).
+     */
+    private void returnToQueue(ModelInstance instance, List<ScheduledRequest> batch) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("model '{}', instance '{}': {} request(s) given back before they started, queued again",
+                    batch.get(0).request().modelName(), instance.name(), batch.size());
+        }
+        List<ScheduledRequest> answered = new ArrayList<>();
+        synchronized (lock) {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                ScheduledRequest pending = batch.get(i);
+                pending.givenBack();
+                if (pending.isFinished()) {
+                    answered.add(pending);
+                } else {
+                    queue.addFirst(pending);
+                }
+            }
+        }
+        if (!answered.isEmpty()) {
+            markStarted(answered, System.nanoTime());
+            answered.forEach(pending -> pending.executionReturned(ExecutionTimes.NONE));
+        }
+        giveBack(instance, batch);
+        schedule();
     }
 
     /**

@@ -295,6 +295,13 @@ public final class ScheduledRequest {
         }
     }
 
+    /** Its instance gave it back before execute() started on it ({@link BatchNotStarted}): it is queued again. */
+    void givenBack() {
+        synchronized (this) {
+            executing = false;
+        }
+    }
+
     /** The execute() call that ran this request returned. */
     void executionReturned(ExecutionTimes executionTimes) {
         synchronized (this) {

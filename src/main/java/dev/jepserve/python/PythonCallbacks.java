@@ -1,5 +1,6 @@
 package dev.jepserve.python;
 
+import dev.jepserve.inference.BatchNotStarted;
 import dev.jepserve.inference.ExecutionTimes;
 import dev.jepserve.inference.OutputLease;
 import dev.jepserve.inference.ScheduledRequest;
@@ -219,6 +220,15 @@ public final class PythonCallbacks implements BorderCallbacks {
             returned.complete(new ExecutionTimes(done.computeInputNanos(), done.computeInferNanos(),
                     done.computeOutputNanos()));
         }
+    }
+
+    /**
+     * A batch that will never run where it was sent (its stub died before starting it): forgets its requests'
+     * handles and fails the batch with {@link BatchNotStarted}, so the scheduler queues the requests again.
+     */
+    public void giveBack(long batchHandle, List<Long> requestHandles, String instanceName) {
+        requestHandles.forEach(requests::remove);
+        abandonBatch(batchHandle, new BatchNotStarted(instanceName));
     }
 
     /** The batch will never report back (its Python call failed): completes it with that error. */

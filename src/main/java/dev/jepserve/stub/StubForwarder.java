@@ -34,8 +34,11 @@ final class StubForwarder implements BorderCallbacks {
     /** The output region's allocator; null without shared memory. */
     private volatile RegionAllocator outputs;
 
-    StubForwarder(StubChannel channel) {
+    private final PendingCoroutines coroutines;
+
+    StubForwarder(StubChannel channel, PendingCoroutines coroutines) {
         this.channel = channel;
+        this.coroutines = coroutines;
     }
 
     /**
@@ -128,9 +131,21 @@ final class StubForwarder implements BorderCallbacks {
         return cancelled.contains(requestHandle);
     }
 
+    /** execute() returned on the Python thread (the stub's own call, not Python's). */
+    void executeReturned(String message) {
+        write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder().setMessageJson(message)).build());
+    }
+
+    /** execute() of a non-decoupled model returned a coroutine that still awaits. */
+    void coroutineAwaiting() {
+        coroutines.started();
+    }
+
+    /** Called from Python when the coroutine of a non-decoupled {@code async def execute} ended. */
     @Override
     public void executionDone(String message) {
-        write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder().setMessageJson(message)).build());
+        executeReturned(message);
+        coroutines.ended();
     }
 
 

@@ -113,7 +113,8 @@ public final class StubMain {
         SocketChannel executeSocket = SocketChannel.open(StandardProtocolFamily.UNIX);
         executeSocket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         trace.mark("connected");
-        StubForwarder forwarder = new StubForwarder(channel);
+        PendingCoroutines coroutines = new PendingCoroutines();
+        StubForwarder forwarder = new StubForwarder(channel, coroutines);
         StubMetricsLink metrics = new StubMetricsLink(forwarder);
         forwarder.attachMetrics(metrics);
         PythonRuntime python;
@@ -141,7 +142,7 @@ public final class StubMain {
                     return thread;
                 })));
         StubMain stub = new StubMain(channel, forwarder, python, remoteMetrics, metrics, bls, trace);
-        python.serveWhenIdle(new StubExecuteChannel(executeSocket, stub::executeHere));
+        python.serveWhenIdle(new StubExecuteChannel(executeSocket, coroutines, stub::executeHere));
         stub.serve();
         // The server is gone (or told us to finish): no Python thread may keep the process alive.
         Runtime.getRuntime().halt(0);
@@ -317,7 +318,9 @@ public final class StubMain {
             return;
         }
         if (done != null) {
-            forwarder.executionDone(done);
+            forwarder.executeReturned(done);
+        } else {
+            forwarder.coroutineAwaiting(); // the next batch waits until it ends (StubExecuteChannel)
         }
     }
 

@@ -415,6 +415,7 @@ final class StubModelInstance implements ModelInstance {
     void failInFlight() {
         // Nothing of a dead stub references its inputs any more.
         leases.forEach(lease -> lease.kept = false);
+        giveBackWaitingBatches();
         for (Map.Entry<Long, ScheduledRequest> entry : open.entrySet()) {
             entry.getValue().fail(notHealthy(), true);
         }
@@ -423,6 +424,24 @@ final class StubModelInstance implements ModelInstance {
         }
         open.clear();
         cancelledSent.clear();
+    }
+
+    /**
+     * Gives the scheduler back the batches that waited in the dead stub behind the one it ran (a busy instance
+     * takes its next batch early, {@link #queuesNextBatch}): they never started, so their requests go to another
+     * instance instead of failing. Only the oldest outstanding batch can have started: the stub runs its Execute
+     * messages in order, reports each return before it reads the next, and everything it wrote reaches the
+     * server's reader before the connection's end does.
+     */
+    private void giveBackWaitingBatches() {
+        List<Long> outstanding = batches.keySet().stream().sorted().toList(); // handles grow with each batch
+        for (Long batchHandle : outstanding.subList(Math.min(1, outstanding.size()), outstanding.size())) {
+            List<Long> requestHandles = batches.get(batchHandle);
+            if (requestHandles != null) {
+                requestHandles.forEach(open::remove);
+                callbacks.giveBack(batchHandle, requestHandles, name);
+            }
+        }
     }
 
     /** The stub's runtime failed on a batch (not the model's code): its open requests get an error now. */

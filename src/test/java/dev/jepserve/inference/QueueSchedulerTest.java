@@ -295,6 +295,47 @@ class QueueSchedulerTest {
     }
 
     @Test
+    void aBatchGivenBackBeforeItStartedRunsOnTheNextFreeInstanceAndIsCountedOnce() throws Exception {
+        HeldInstance first = new HeldInstance();
+        HeldInstance second = new HeldInstance();
+        first.queuesNext = true;
+        second.queuesNext = true;
+        QueueCounter counter = new QueueCounter();
+        QueueScheduler scheduler = new QueueScheduler(List.of(first, second), BatchPolicy.oneRequestPerCall(),
+                counter, timers);
+        List<CompletableFuture<InferenceResponse>> answers = new ArrayList<>();
+        for (String id : List.of("a", "b", "c", "d")) {
+            answers.add(submit(scheduler, request(id, 1), 1));
+        }
+        HeldInstance.Execution a = first.next();
+        HeldInstance.Execution b = second.next();
+        HeldInstance.Execution c = first.next();
+        HeldInstance.Execution d = second.next();
+        assertThat(List.of(ids(a), ids(b), ids(c), ids(d))).containsExactly(
+                List.of("a"), List.of("b"), List.of("c"), List.of("d"));
+
+        // The first instance's process dies: c, waiting in it, is given back (a fails a moment later).
+        first.queuesNext = false;
+        c.result().completeExceptionally(new BatchNotStarted("m_0"));
+        assertThat(answers.get(2)).as("c is not answered: it waits in the queue again").isNotDone();
+        assertThat(counter.dequeued.get()).as("only a and b started").isEqualTo(2);
+
+        // The healthy instance finishes b, starts d, and takes c from the queue's head to run next.
+        b.succeed();
+        HeldInstance.Execution again = second.next();
+        assertThat(ids(again)).containsExactly("c");
+        a.result().completeExceptionally(TritonException.internal("Stub process 'm_0' is not healthy."));
+        d.succeed();
+        again.succeed();
+        assertThat(answers.get(2).get(5, TimeUnit.SECONDS).id()).isEqualTo("c");
+        assertThat(answers.get(3).get(5, TimeUnit.SECONDS).id()).isEqualTo("d");
+        assertThatThrownBy(() -> answers.get(0).get(5, TimeUnit.SECONDS)).hasMessageContaining("not healthy");
+        assertThat(first.executions).isEmpty();
+        assertThat(counter.queued.get()).as("queued once each").isEqualTo(4);
+        assertThat(counter.dequeued.get()).isEqualTo(4);
+    }
+
+    @Test
     void noSecondBatchWithDynamicBatchingOrForAnInstanceThatStoppedQueueing() throws Exception {
         HeldInstance batching = new HeldInstance();
         batching.queuesNext = true;

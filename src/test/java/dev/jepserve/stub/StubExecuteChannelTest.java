@@ -54,7 +54,7 @@ class StubExecuteChannelTest {
         try (Connection connection = connect()) {
             SocketChannel serverEnd = connection.serverEnd();
             List<ToStub> seen = new ArrayList<>();
-            StubExecuteChannel channel = new StubExecuteChannel(connection.stubEnd(), seen::add);
+            StubExecuteChannel channel = new StubExecuteChannel(connection.stubEnd(), new PendingCoroutines(), seen::add);
 
             ByteArrayOutputStream wire = new ByteArrayOutputStream();
             List<ToStub> sent = List.of(execute("a", 10), execute("b", 200_000), execute("c", 0));
@@ -91,12 +91,57 @@ class StubExecuteChannelTest {
     @Test
     void aWaitEndsWhenWorkIsQueued() throws Exception {
         try (Connection connection = connect()) {
-            StubExecuteChannel channel = new StubExecuteChannel(connection.stubEnd(), message -> { });
+            StubExecuteChannel channel = new StubExecuteChannel(connection.stubEnd(), new PendingCoroutines(), message -> { });
             CompletableFuture<Void> waiting = CompletableFuture.runAsync(channel::awaitAndRun);
             Thread.sleep(100);
             assertThat(waiting).isNotDone();
             channel.wake();
             waiting.get(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A batch whose execute() left a coroutine awaiting holds the next one back, even when both arrived in one
+     * read; the coroutine's end wakes the channel, and the next batch runs then.
+     */
+    @Test
+    void theNextBatchWaitsForAnAwaitingCoroutine() throws Exception {
+        try (Connection connection = connect()) {
+            PendingCoroutines coroutines = new PendingCoroutines();
+            List<ToStub> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            StubExecuteChannel channel = new StubExecuteChannel(connection.stubEnd(), coroutines, message -> {
+                seen.add(message);
+                if (seen.size() == 1) {
+                    coroutines.started(); // the first batch's execute() returned a coroutine
+                }
+            });
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            execute("first", 4).writeDelimitedTo(wire);
+            execute("second", 4).writeDelimitedTo(wire);
+            ByteBuffer bytes = ByteBuffer.wrap(wire.toByteArray());
+            while (bytes.hasRemaining()) {
+                connection.serverEnd().write(bytes);
+            }
+            CompletableFuture<Void> serving = CompletableFuture.runAsync(() -> {
+                while (seen.size() < 2) {
+                    channel.awaitAndRun();
+                }
+            });
+            Thread.sleep(300);
+            assertThat(seen).hasSize(1);
+            coroutines.ended();
+            serving.get(5, TimeUnit.SECONDS);
+            assertThat(seen).extracting(message -> message.getExecute().getBatchJson())
+                    .containsExactly("first", "second");
+        }
+    }
+
+    /** A coroutine that ends before the Python thread counted it holds nothing back. */
+    @Test
+    void aCoroutineThatEndedBeforeItWasCountedHoldsNothing() {
+        PendingCoroutines coroutines = new PendingCoroutines();
+        coroutines.ended();
+        coroutines.started();
+        assertThat(coroutines.any()).isFalse();
     }
 }

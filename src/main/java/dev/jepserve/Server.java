@@ -48,6 +48,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -93,6 +97,8 @@ public final class Server implements AutoCloseable {
     private final StubMetricsHub stubMetrics;
     private final InferenceService service;
     private final TraceManager traces;
+    /** Reads the stubs' connections and serves gRPC's (see the constructor). */
+    private final EventLoopGroup ioLoop;
 
     private Server(ServerOptions options, LogController logs, ShutdownSequence shutdown) {
         this.options = options;
@@ -149,6 +155,11 @@ public final class Server implements AutoCloseable {
             inProcess.startNow(); // a broken Python setup stops the server at once, as before
         }
 
+        // One event loop reads the stubs' connections and serves the gRPC connections: a stub's answer to a gRPC
+        // client is written by the thread that read it. Stopped last (reverse order), after stubs and endpoints.
+        ioLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("jepserve-io", true));
+        shutdown.onStop("I/O event loop", remaining -> ioLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+
         // A model whose instances all make no progress for stub-timeout-seconds reports not ready (both isolations).
         ModelVersionFactory versions = new ModelVersionFactory(metrics::registerModel, timers, inFlight,
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()).timeoutNanos());
@@ -156,7 +167,8 @@ public final class Server implements AutoCloseable {
         StubProcessBackend stubs = new StubProcessBackend(
                 StubLaunch.likeThisProcess(environment.executable(), BuildInfo.jepVersion(), logs::settings)
                         .withEnvironment(environment)
-                        .withSharedMemory(SharedMemorySettings.fromPythonSettings(options.backendConfig().python())),
+                        .withSharedMemory(SharedMemorySettings.fromPythonSettings(options.backendConfig().python()))
+                        .withReaders(ioLoop),
                 callbacks, inProcess, timers,
                 StubHealthPolicy.fromPythonSettings(options.backendConfig().python()), metrics::registerStubRestarts,
                 stubMetrics, bls);
@@ -259,7 +271,7 @@ public final class Server implements AutoCloseable {
         try {
             // Triton's order: gRPC, then HTTP. A client that found HTTP up finds gRPC up too.
             if (options.allowGrpc()) {
-                GrpcServer grpc = new GrpcServer(service, grpcServerOptions(), logs, traces);
+                GrpcServer grpc = new GrpcServer(service, grpcServerOptions(), logs, traces, ioLoop);
                 InetSocketAddress bound = grpc.start();
                 shutdown.onStop("gRPC endpoint", remaining -> grpc.stop(remaining + ANSWER_GRACE_MILLIS));
                 LOG.info("Started GRPCInferenceService at {}:{}", options.grpcAddress(), bound.getPort());

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Triton's gRPC endpoint: {@code inference.GRPCInferenceService} and {@code grpc.health.v1.Health} on one port,
- * with its own event loops and executor (nothing shared with HTTP or other servers). ModelInfer is handled on
+ * with its own acceptor and executor; its connections' event loop is its own too, or the server's I/O loop, which
+ * also reads the stub processes (so a stub's answer goes out on the loop that read it). ModelInfer is handled on
  * the event loop that read it, every other call on the executor ({@link CallExecutors}).
  *
  * <p>Messages of any size up to 2 GiB are accepted (Triton's limit is INT32_MAX); gzip and deflate message
@@ -42,6 +43,8 @@ public final class GrpcServer implements AutoCloseable {
 
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
+    /** The connections' event loops when the server shares its I/O loop; null: made and stopped here. */
+    private final EventLoopGroup sharedWorkers;
     private ExecutorService executor;
     private Server server;
 
@@ -52,6 +55,16 @@ public final class GrpcServer implements AutoCloseable {
 
     /** @param traces the trace extension's settings (TraceSetting RPC) and the sampler of ModelInfer calls */
     public GrpcServer(InferenceService service, GrpcServerOptions options, LogController logs, TraceManager traces) {
+        this(service, options, logs, traces, null);
+    }
+
+    /**
+     * @param sharedWorkers the NIO event loops for the connections, owned by the caller (not stopped here); null
+     *                      for a loop of its own
+     */
+    public GrpcServer(InferenceService service, GrpcServerOptions options, LogController logs, TraceManager traces,
+                      EventLoopGroup sharedWorkers) {
+        this.sharedWorkers = sharedWorkers;
         this.service = service;
         this.options = options;
         this.logs = logs;
@@ -69,7 +82,8 @@ public final class GrpcServer implements AutoCloseable {
             throw new IllegalStateException("gRPC server already started");
         }
         acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("jepserve-grpc-accept"));
-        workers = new NioEventLoopGroup(1, new DefaultThreadFactory("jepserve-grpc-io"));
+        workers = sharedWorkers != null ? sharedWorkers
+                : new NioEventLoopGroup(1, new DefaultThreadFactory("jepserve-grpc-io"));
         executor = Executors.newFixedThreadPool(options.executorThreads(), new DefaultThreadFactory("jepserve-grpc"));
         DeflateCodec deflate = new DeflateCodec();
         GrpcServerOptions.Keepalive keepalive = options.keepalive();
@@ -171,6 +185,8 @@ public final class GrpcServer implements AutoCloseable {
         executor.shutdownNow();
         // Quiet period 0: nothing is left to run once the server is down.
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (workers != sharedWorkers) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -22,6 +23,8 @@ final class StubChannel implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final ReentrantLock writing = new ReentrantLock();
+
+    private static final long FULL_BUFFER_PAUSE_NANOS = 50_000;
 
     StubChannel(SocketChannel socket) {
         this.socket = socket;
@@ -49,7 +52,11 @@ final class StubChannel implements AutoCloseable {
             public void write(byte[] bytes, int offset, int length) throws IOException {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
                 while (buffer.hasRemaining()) {
-                    socket.write(buffer);
+                    if (socket.write(buffer) == 0) {
+                        // The server's end is non-blocking (read by an event loop, StubConnectionReader): a full
+                        // socket buffer is waited out here.
+                        LockSupport.parkNanos(FULL_BUFFER_PAUSE_NANOS);
+                    }
                 }
             }
         }, 64 * 1024);
@@ -106,6 +113,11 @@ final class StubChannel implements AutoCloseable {
     /** The next message, or null when the other end closed the connection. */
     <T extends MessageLite> T read(Parser<T> parser) throws IOException {
         return parser.parseDelimitedFrom(in);
+    }
+
+    /** The socket, for a reader that watches it (StubConnectionReader). */
+    SocketChannel socket() {
+        return socket;
     }
 
     @Override

@@ -1,12 +1,9 @@
 package dev.jepserve.stub;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import dev.jepserve.python.PythonWorkers;
 import dev.jepserve.stub.proto.ToStub;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -26,8 +23,7 @@ final class StubExecuteChannel implements PythonWorkers.IdleWork {
     private final SelectionKey key;
     private final PendingCoroutines coroutines;
     private final Consumer<ToStub> handler;
-    /** Bytes read and not yet parsed, between position 0 and position() (write mode). */
-    private ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
+    private final MessageFrames<ToStub> frames = new MessageFrames<>(ToStub.parser());
     private boolean closed;
 
     /** @param handler runs each Execute message, on the Python thread */
@@ -88,61 +84,19 @@ final class StubExecuteChannel implements PythonWorkers.IdleWork {
 
     /** Reads what the socket holds now; at its end, stops watching it (the control connection ends the stub). */
     private void readAvailable() throws IOException {
-        if (closed) {
-            return;
-        }
-        while (true) {
-            if (!pending.hasRemaining()) {
-                pending = grown(pending, pending.capacity() * 2);
-            }
-            int read = socket.read(pending);
-            if (read < 0) {
-                stopWatching();
-                return;
-            }
-            if (read == 0) {
-                return;
-            }
+        if (!closed && !frames.readAvailable(socket)) {
+            stopWatching();
         }
     }
 
     private void stopWatching() {
         closed = true;
-        pending.clear();
-        SelectionKey key = socket.keyFor(selector);
-        if (key != null) {
-            key.cancel();
-        }
+        frames.clear();
+        key.cancel();
     }
 
-    /** The next complete message in the buffer, or null (a partial one stays for the next read). */
+    /** The next complete message, or null. */
     private ToStub next() throws IOException {
-        if (pending.position() == 0) {
-            return null;
-        }
-        ByteBuffer readable = pending.duplicate().flip();
-        int length;
-        try {
-            length = CodedInputStream.newInstance(readable.duplicate()).readRawVarint32();
-        } catch (IOException truncated) {
-            return null; // the length itself is still incomplete
-        }
-        int lengthBytes = CodedOutputStream.computeUInt32SizeNoTag(length);
-        if (readable.remaining() < lengthBytes + length) {
-            if (pending.capacity() < lengthBytes + length) {
-                pending = grown(pending, lengthBytes + length);
-            }
-            return null;
-        }
-        ToStub message = ToStub.parseFrom(readable.slice(lengthBytes, length));
-        pending.flip().position(lengthBytes + length);
-        pending.compact();
-        return message;
-    }
-
-    private static ByteBuffer grown(ByteBuffer buffer, int capacity) {
-        ByteBuffer larger = ByteBuffer.allocate(capacity);
-        larger.put(buffer.flip());
-        return larger;
+        return frames.next();
     }
 }

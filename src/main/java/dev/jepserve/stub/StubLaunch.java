@@ -2,6 +2,7 @@ package dev.jepserve.stub;
 
 import dev.jepserve.logging.LogOptions;
 import dev.jepserve.python.PythonEnvironment;
+import io.netty.channel.EventLoopGroup;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +17,13 @@ import java.util.function.Supplier;
  * @param environment  the Python the server found (the stub embeds the same one without probing it again);
  *                     null: the stub probes {@code python} itself
  * @param sharedMemory the size, growth and ceiling of each stub's shared-memory regions
+ * @param readers      the event loops that read what stubs send (StubProcess): the server's I/O loop, so a
+ *                     stub's answer is written to a gRPC client by the thread that read it; null: each stub's
+ *                     connection gets a loop of its own
  */
 public record StubLaunch(Path java, String classpath, Path python, String jepVersion, long startTimeoutSeconds,
                          Supplier<LogOptions> logSettings, PythonEnvironment environment,
-                         SharedMemorySettings sharedMemory) {
+                         SharedMemorySettings sharedMemory, EventLoopGroup readers) {
     private static final SharedMemorySettings DEFAULT_SHARED_MEMORY = SharedMemorySettings.fromPythonSettings(
             Map.of());
 
@@ -27,19 +31,25 @@ public record StubLaunch(Path java, String classpath, Path python, String jepVer
     public static StubLaunch likeThisProcess(Path python, String jepVersion, Supplier<LogOptions> logSettings) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return new StubLaunch(java, System.getProperty("java.class.path"), python, jepVersion, 120, logSettings,
-                null, DEFAULT_SHARED_MEMORY);
+                null, DEFAULT_SHARED_MEMORY, null);
+    }
+
+    /** The same launch, its stubs' connections read by these event loops (NIO ones). */
+    public StubLaunch withReaders(EventLoopGroup loops) {
+        return new StubLaunch(java, classpath, python, jepVersion, startTimeoutSeconds, logSettings, environment,
+                sharedMemory, loops);
     }
 
     /** The same launch for the server's already probed Python (saves the stub a Python subprocess at start). */
     public StubLaunch withEnvironment(PythonEnvironment probed) {
         return new StubLaunch(java, classpath, python, jepVersion, startTimeoutSeconds, logSettings, probed,
-                sharedMemory);
+                sharedMemory, readers);
     }
 
     /** The same launch with other shared-memory settings. */
     public StubLaunch withSharedMemory(SharedMemorySettings settings) {
         return new StubLaunch(java, classpath, python, jepVersion, startTimeoutSeconds, logSettings, environment,
-                settings);
+                settings, readers);
     }
 
     /** The probed environment as StubMain's arguments after the log settings (empty when not known). */

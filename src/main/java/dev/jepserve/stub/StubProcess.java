@@ -12,6 +12,8 @@ import dev.jepserve.stub.proto.ToStub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.channel.EventLoopGroup;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One running stub: the child process, its control connection and the thread that reads what it sends.
+ * One running stub: the child process, its control connection and the event loop that reads what it sends.
  * Messages other than replies and pongs go to the listener; when the connection ends (the stub exited,
  * crashed or was killed) the listener hears {@code onDeath} once. It remembers when the stub was last heard
  * from, for the watchdog.
@@ -68,6 +70,8 @@ final class StubProcess implements AutoCloseable {
     /** Carries Execute messages only; the stub's Python thread reads it (StubExecuteChannel). */
     private final StubChannel executeChannel;
     private final Path socketDir;
+    /** The event loops that read the control connection; null: a loop of its own. */
+    private final EventLoopGroup readers;
     private final Map<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
     private final AtomicLong nextCall = new AtomicLong();
     private final AtomicBoolean dead = new AtomicBoolean();
@@ -84,8 +88,9 @@ final class StubProcess implements AutoCloseable {
     private volatile StubRegions regions;
 
     private StubProcess(String instanceName, Process process, StubChannel channel, StubChannel executeChannel,
-                        Path socketDir) {
+                        Path socketDir, EventLoopGroup readers) {
         this.instanceName = instanceName;
+        this.readers = readers;
         this.process = process;
         this.channel = channel;
         this.executeChannel = executeChannel;
@@ -120,7 +125,7 @@ final class StubProcess implements AutoCloseable {
         try {
             Connections connections = awaitConnections(server, process, launch.startTimeoutSeconds());
             return new StubProcess(instanceName, process, new StubChannel(connections.control()),
-                    new StubChannel(connections.execute()), socketDir);
+                    new StubChannel(connections.execute()), socketDir, launch.readers());
         } catch (IOException e) {
             process.destroyForcibly();
             throw new IOException("stub for '" + instanceName + "' did not start: " + e.getMessage());
@@ -257,15 +262,21 @@ final class StubProcess implements AutoCloseable {
         return outputs;
     }
 
-    /** Starts reading (once); everything but replies goes to the listener, the latest one given. */
+    /**
+     * Starts reading (once); everything but replies goes to the listener, the latest one given. The connection
+     * is read by an event loop ({@link StubLaunch#readers}), which runs the listener: the messages of one read are
+     * handled without a thread wake-up each, and an answer to a gRPC client goes out on that same loop.
+     */
     void listen(Listener target) {
         this.listener = target;
         if (!listening.compareAndSet(false, true)) {
             return; // a stub handed on (auto-complete to first instance) keeps its reader; only the target changes
         }
-        Thread reader = new Thread(this::readLoop, "jepserve-stub-" + instanceName);
-        reader.setDaemon(true);
-        reader.start();
+        try {
+            StubConnectionReader.start(channel.socket(), readers, instanceName, this::handle, this::connectionEnded);
+        } catch (IOException e) {
+            connectionEnded("the stub's connection could not be watched: " + e.getMessage());
+        }
         // A backstop: a process that exited while something it started keeps the socket open (a forked
         // child) would otherwise never be reported. The reader normally sees the end first.
         // (Run on the JDK's delay thread, not the common pool.)
@@ -273,40 +284,39 @@ final class StubProcess implements AutoCloseable {
                 CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, Runnable::run));
     }
 
-    private void readLoop() {
-        String why = "the stub closed its connection";
-        try {
-            FromStub message;
-            while ((message = channel.read(FromStub.parser())) != null) {
-                lastHeardNanos = System.nanoTime();
-                if (message.hasPong()) {
-                    lastPong = message.getPong().getSequence();
-                } else if (message.hasReply()) {
-                    CompletableFuture<Reply> call = calls.remove(message.getReply().getCallId());
-                    if (call != null) {
-                        call.complete(message.getReply());
-                    }
-                } else if (message.hasResponse() && message.getResponse().getOutputSlicesCount() > 0) {
-                    FromStub withViews = withOutputViews(message);
-                    try {
-                        listener.onMessage(withViews);
-                    } finally {
-                        BorrowedOutputs untaken = takeOutputs(withViews);
-                        if (untaken != null) {
-                            untaken.lease().release();
-                        }
-                    }
-                } else {
-                    listener.onMessage(message);
+    /** One message from the stub, on the event loop that read it. */
+    private void handle(FromStub message) throws IOException {
+        lastHeardNanos = System.nanoTime();
+        if (message.hasPong()) {
+            lastPong = message.getPong().getSequence();
+        } else if (message.hasReply()) {
+            CompletableFuture<Reply> call = calls.remove(message.getReply().getCallId());
+            if (call != null) {
+                call.complete(message.getReply());
+            }
+        } else if (message.hasResponse() && message.getResponse().getOutputSlicesCount() > 0) {
+            FromStub withViews = withOutputViews(message);
+            try {
+                listener.onMessage(withViews);
+            } finally {
+                BorrowedOutputs untaken = takeOutputs(withViews);
+                if (untaken != null) {
+                    untaken.lease().release();
                 }
             }
-        } catch (IOException e) {
-            why = "the stub's connection failed: " + e.getMessage();
-        } catch (RuntimeException e) {
-            why = "a stub message could not be handled: " + e;
-            LOG.error("stub '{}': {}", instanceName, why);
+        } else {
+            listener.onMessage(message);
         }
-        died(withExitStatus(why));
+    }
+
+    /**
+     * The connection ended or broke: the death is handled on a thread of its own, since it waits for the exit
+     * status and restarts the stub, which an event loop must not.
+     */
+    private void connectionEnded(String why) {
+        Thread reporter = new Thread(() -> died(withExitStatus(why)), "jepserve-stub-ended-" + instanceName);
+        reporter.setDaemon(true);
+        reporter.start();
     }
 
     /** The reason, with the exit status once the process has gone (128 + n for signal n). */

@@ -211,10 +211,51 @@ def execute(instance_key, batch_json, buffers):
     None when an `async def execute` of a non-decoupled model is still running: it reports through the
     server's callbacks when it ends.
     """
-    instance = _instances[instance_key]
     started = time.perf_counter_ns()
+    return _execute(_instances[instance_key], started, BatchMessage.from_json(batch_json), buffers)
+
+
+# The stub's input region as a uint8 array over its whole mapping (execute_in_region), set again whenever the
+# stub's Java side maps the region anew. One per process: a stub has one input region.
+_input_region = None
+
+
+def execute_in_region(instance_key, batch_json, region, slices):
+    """execute() in a stub whose batch inputs lie in its shared-memory input region. region: a uint8 array over
+    the region's whole mapping when that changed since the last batch, else None; slices: the text "offset length"
+    for each buffer (length 0: an empty tensor). Slicing one array costs less than Jep converting an array per
+    input."""
+    global _input_region
+    started = time.perf_counter_ns()
+    if region is not None:
+        _input_region = region
+    instance = _instances[instance_key]
     batch = BatchMessage.from_json(batch_json)
-    requests, answers = _incoming_requests(instance, batch, buffers)
+    # Only _execute holds the buffers (it lets go of them before it reports what the model kept).
+    return _execute(instance, started, batch, _region_buffers(instance, batch.batch, slices), tracked=True)
+
+
+def _region_buffers(instance, batch_handle, slices):
+    """The batch's input buffers as slices of the input region, all views of one root that spans them (from the
+    first input's offset to the last one's end): the batch counts as kept while any of them lives, with one weak
+    reference instead of one per input."""
+    numbers = [int(number) for number in slices.split()]
+    spans = [(numbers[i], numbers[i + 1]) for i in range(0, len(numbers), 2)]
+    present = [(offset, length) for offset, length in spans if length]
+    if not present:
+        return [None] * len(spans)
+    low = min(offset for offset, _ in present)
+    high = max(offset + length for offset, length in present)
+    root = _input_region[low:high]
+    if instance.input_holds is not None:
+        root = instance.input_holds.track(batch_handle, root)
+    return [root[offset - low:offset - low + length] if length else None for offset, length in spans]
+
+
+def _execute(instance, started, batch, buffers, tracked=False):
+    """execute() of a parsed batch (its inputs already rooted in the instance's InputHolds when tracked)."""
+    requests, answers = _incoming_requests(instance, batch, buffers, tracked)
+    del buffers  # the requests' tensors hold what the model may keep
     inputs_ready = time.perf_counter_ns()
 
     previous = context.set_current_instance(instance.context)
@@ -245,9 +286,10 @@ def execute(instance_key, batch_json, buffers):
                                  finished - executed).to_json()
 
 
-def _incoming_requests(instance, batch, buffers):
-    """The batch's pb_utils.InferenceRequests and each one's RequestResponses."""
-    holds = instance.input_holds
+def _incoming_requests(instance, batch, buffers, tracked=False):
+    """The batch's pb_utils.InferenceRequests and each one's RequestResponses (tracked: the buffers are rooted
+    in the instance's InputHolds already)."""
+    holds = None if tracked else instance.input_holds
     requests = []
     answers = []
     for message in batch.requests:

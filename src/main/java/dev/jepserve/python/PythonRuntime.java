@@ -155,6 +155,11 @@ public final class PythonRuntime implements AutoCloseable {
         return workers.call(runtime -> runtime.execute(instanceKey, batchJson, buffers));
     }
 
+    /** {@link #executeHere} for inputs in a stub's input region (see RuntimeBinding#executeInRegion). */
+    public String executeHereInRegion(String instanceKey, String batchJson, Object region, String slices) {
+        return workers.call(runtime -> runtime.executeInRegion(instanceKey, batchJson, region, slices));
+    }
+
     /** The worker also serves {@code work} while its queue is empty (a stub's execute channel). */
     public void serveWhenIdle(PythonWorkers.IdleWork work) {
         workers.serveWhenIdle(work);

@@ -11,6 +11,7 @@ import jep.python.PyCallable;
 public final class RuntimeBinding {
     private final SharedInterpreter interpreter;
     private final PyCallable execute;
+    private final PyCallable executeInRegion;
     private final PyCallable loadModule;
     private final PyCallable unloadModule;
     private final PyCallable hasAutoComplete;
@@ -35,6 +36,7 @@ public final class RuntimeBinding {
                 + "sys.dont_write_bytecode = _jepserve_no_pyc\n"
                 + "del _jepserve_no_pyc");
         this.execute = function("execute");
+        this.executeInRegion = function("execute_in_region");
         this.loadModule = function("load_module");
         this.unloadModule = function("unload_module");
         this.hasAutoComplete = function("has_auto_complete");
@@ -92,6 +94,17 @@ public final class RuntimeBinding {
      */
     String execute(String instanceKey, String batch, Object[] buffers) {
         Object done = execute.call(instanceKey, batch, buffers);
+        return done == null ? null : done.toString();
+    }
+
+    /**
+     * Runs execute() for one batch whose inputs lie in a stub's input region: {@code region} is a uint8 array over
+     * the whole mapping, passed only when the mapping changed (null: the one passed last); {@code slices} gives
+     * each buffer's offset and length as text ("offset length ..."). One array crosses into Python instead of one
+     * per input, each of which cost Jep several microseconds to convert.
+     */
+    String executeInRegion(String instanceKey, String batch, Object region, String slices) {
+        Object done = executeInRegion.call(instanceKey, batch, region, slices);
         return done == null ? null : done.toString();
     }
 

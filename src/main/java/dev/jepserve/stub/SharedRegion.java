@@ -88,6 +88,15 @@ final class SharedRegion {
         return current.slice((int) offset, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * The whole current mapping, covering at least [0, needed): the same object until the file grew past it and a
+     * caller needed more, so a view of it can be kept and reused.
+     */
+    MappedByteBuffer mapping(long needed) throws IOException {
+        MappedByteBuffer current = mapped;
+        return current == null || needed > current.capacity() ? remap(needed) : current;
+    }
+
     private synchronized MappedByteBuffer remap(long needed) throws IOException {
         MappedByteBuffer current = mapped;
         if (current != null && needed <= current.capacity()) {

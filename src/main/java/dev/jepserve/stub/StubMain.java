@@ -34,6 +34,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,6 +69,8 @@ public final class StubMain {
     private volatile StubStartTrace trace;
     /** The input region the server writes batches into (null until LoadInstance names it). */
     private volatile SharedRegion inputs;
+    /** The input mapping Python last got a view of (executeInRegion; the Python thread's only). */
+    private MappedByteBuffer inputMapping;
 
     private StubMain(StubChannel channel, StubForwarder forwarder, PythonRuntime python, RemoteMetrics remoteMetrics,
                      StubMetricsLink metrics, StubBlsTransport bls, StubStartTrace trace) {
@@ -310,7 +313,8 @@ public final class StubMain {
         forwarder.releaseOutputs(execute.getReleasedOutputsList());
         String done;
         try {
-            done = python.executeHere(instanceKey, execute.getBatchJson(), inputViews(execute));
+            done = execute.getInputSlicesCount() > 0 ? executeInRegion(execute)
+                    : python.executeHere(instanceKey, execute.getBatchJson(), inlineInputs(execute));
         } catch (IOException | RuntimeException error) {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             forwarder.write(FromStub.newBuilder().setExecutionDone(ExecutionDone.newBuilder()
@@ -324,23 +328,33 @@ public final class StubMain {
         }
     }
 
-    /** The batch's inputs as uint8 numpy arrays over the input region (or over copies of inline bytes). */
-    private Object[] inputViews(Execute execute) throws IOException {
-        Object[] views;
-        if (execute.getInputSlicesCount() > 0) {
-            views = new Object[execute.getInputSlicesCount()];
-            for (int i = 0; i < views.length; i++) {
-                RegionSlice slice = execute.getInputSlices(i);
-                // A uint8 numpy array over the stub's own mapping of the region: no copy.
-                views[i] = slice.getLength() <= 0 ? null
-                        : new jep.DirectNDArray<>(inputs.slice(slice.getOffset(), (int) slice.getLength()), true);
-            }
-        } else {
-            List<ByteString> buffers = execute.getBuffersList();
-            views = new Object[buffers.size()];
-            for (int i = 0; i < views.length; i++) {
-                views[i] = numpyView(buffers.get(i));
-            }
+    /**
+     * Runs the batch over its inputs in the input region: Python gets a uint8 array over the whole mapping (no
+     * copy) when it changed since the last batch, and slices it by the offsets and lengths given as text.
+     */
+    private String executeInRegion(Execute execute) throws IOException {
+        long end = 0;
+        StringBuilder slices = new StringBuilder(execute.getInputSlicesCount() * 12);
+        for (RegionSlice slice : execute.getInputSlicesList()) {
+            long length = Math.max(0, slice.getLength());
+            end = Math.max(end, slice.getOffset() + length);
+            slices.append(slice.getOffset()).append(' ').append(length).append(' ');
+        }
+        MappedByteBuffer mapping = inputs.mapping(end);
+        Object region = null;
+        if (mapping != inputMapping) {
+            region = new jep.DirectNDArray<>(mapping.duplicate().order(ByteOrder.LITTLE_ENDIAN), true);
+            inputMapping = mapping;
+        }
+        return python.executeHereInRegion(instanceKey, execute.getBatchJson(), region, slices.toString());
+    }
+
+    /** The batch's inputs as uint8 numpy arrays over copies of the bytes the Execute message carried. */
+    private Object[] inlineInputs(Execute execute) {
+        List<ByteString> buffers = execute.getBuffersList();
+        Object[] views = new Object[buffers.size()];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = numpyView(buffers.get(i));
         }
         return views;
     }

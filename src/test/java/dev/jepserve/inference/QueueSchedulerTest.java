@@ -256,8 +256,22 @@ class QueueSchedulerTest {
         }
     }
 
-    @Test
-    void anInstanceThatQueuesTakesASecondBatchOnlyWhenNoneIsIdleAndItCountsAsQueuedUntilItStarts() throws Exception {
+    /** Two instances that take a second batch while busy, and the answers to requests submitted in order. */
+    private record TwoQueueing(HeldInstance first, HeldInstance second, QueueCounter counter,
+                               List<CompletableFuture<InferenceResponse>> answers) {
+        /**
+         * The first four requests' executions: idle instances first, then each busy one takes one more, the one
+         * that started first first.
+         */
+        List<HeldInstance.Execution> firstFour() throws InterruptedException {
+            List<HeldInstance.Execution> runs = List.of(first.next(), second.next(), first.next(), second.next());
+            assertThat(runs.stream().map(QueueSchedulerTest::ids).toList()).containsExactly(
+                    List.of("a"), List.of("b"), List.of("c"), List.of("d"));
+            return runs;
+        }
+    }
+
+    private TwoQueueing twoQueueingInstancesGiven(String... ids) {
         HeldInstance first = new HeldInstance();
         HeldInstance second = new HeldInstance();
         first.queuesNext = true;
@@ -266,16 +280,24 @@ class QueueSchedulerTest {
         QueueScheduler scheduler = new QueueScheduler(List.of(first, second), BatchPolicy.oneRequestPerCall(),
                 counter, timers);
         List<CompletableFuture<InferenceResponse>> answers = new ArrayList<>();
-        for (String id : List.of("a", "b", "c", "d", "e")) {
+        for (String id : ids) {
             answers.add(submit(scheduler, request(id, 1), 1));
         }
-        // Idle instances first; then each busy one takes one more, the one that started first first.
-        HeldInstance.Execution a = first.next();
-        HeldInstance.Execution b = second.next();
-        HeldInstance.Execution c = first.next();
-        HeldInstance.Execution d = second.next();
-        assertThat(List.of(ids(a), ids(b), ids(c), ids(d))).containsExactly(
-                List.of("a"), List.of("b"), List.of("c"), List.of("d"));
+        return new TwoQueueing(first, second, counter, answers);
+    }
+
+    @Test
+    void anInstanceThatQueuesTakesASecondBatchOnlyWhenNoneIsIdleAndItCountsAsQueuedUntilItStarts() throws Exception {
+        TwoQueueing setup = twoQueueingInstancesGiven("a", "b", "c", "d", "e");
+        HeldInstance first = setup.first();
+        HeldInstance second = setup.second();
+        QueueCounter counter = setup.counter();
+        List<CompletableFuture<InferenceResponse>> answers = setup.answers();
+        List<HeldInstance.Execution> runs = setup.firstFour();
+        HeldInstance.Execution a = runs.get(0);
+        HeldInstance.Execution b = runs.get(1);
+        HeldInstance.Execution c = runs.get(2);
+        HeldInstance.Execution d = runs.get(3);
         assertThat(first.executions.poll(100, TimeUnit.MILLISECONDS)).as("two batches per instance at most").isNull();
         assertThat(second.executions).isEmpty();
         assertThat(counter.dequeued.get()).as("c and d wait in their instances, still counted as queued").isEqualTo(2);
@@ -296,23 +318,16 @@ class QueueSchedulerTest {
 
     @Test
     void aBatchGivenBackBeforeItStartedRunsOnTheNextFreeInstanceAndIsCountedOnce() throws Exception {
-        HeldInstance first = new HeldInstance();
-        HeldInstance second = new HeldInstance();
-        first.queuesNext = true;
-        second.queuesNext = true;
-        QueueCounter counter = new QueueCounter();
-        QueueScheduler scheduler = new QueueScheduler(List.of(first, second), BatchPolicy.oneRequestPerCall(),
-                counter, timers);
-        List<CompletableFuture<InferenceResponse>> answers = new ArrayList<>();
-        for (String id : List.of("a", "b", "c", "d")) {
-            answers.add(submit(scheduler, request(id, 1), 1));
-        }
-        HeldInstance.Execution a = first.next();
-        HeldInstance.Execution b = second.next();
-        HeldInstance.Execution c = first.next();
-        HeldInstance.Execution d = second.next();
-        assertThat(List.of(ids(a), ids(b), ids(c), ids(d))).containsExactly(
-                List.of("a"), List.of("b"), List.of("c"), List.of("d"));
+        TwoQueueing setup = twoQueueingInstancesGiven("a", "b", "c", "d");
+        HeldInstance first = setup.first();
+        HeldInstance second = setup.second();
+        QueueCounter counter = setup.counter();
+        List<CompletableFuture<InferenceResponse>> answers = setup.answers();
+        List<HeldInstance.Execution> runs = setup.firstFour();
+        HeldInstance.Execution a = runs.get(0);
+        HeldInstance.Execution b = runs.get(1);
+        HeldInstance.Execution c = runs.get(2);
+        HeldInstance.Execution d = runs.get(3);
 
         // The first instance's process dies: c, waiting in it, is given back (a fails a moment later).
         first.queuesNext = false;

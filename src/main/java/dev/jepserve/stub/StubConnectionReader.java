@@ -6,10 +6,13 @@ import io.netty.channel.nio.NioEventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.nio.NioTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +22,8 @@ import java.util.function.Consumer;
  * or handle a message) is reported once.
  */
 final class StubConnectionReader implements NioTask<SocketChannel> {
+    private static final Logger LOG = LoggerFactory.getLogger(StubConnectionReader.class);
+
     /** Handles one message; an IOException or RuntimeException ends the connection. */
     interface Handler {
         void handle(FromStub message) throws IOException;
@@ -71,7 +76,7 @@ final class StubConnectionReader implements NioTask<SocketChannel> {
             why = "the stub's connection failed: " + e.getMessage();
         } catch (RuntimeException e) {
             why = "a stub message could not be handled: " + e;
-            org.slf4j.LoggerFactory.getLogger(StubConnectionReader.class).error("stub '{}': {}", instanceName, why);
+            LOG.error("stub '{}': {}", instanceName, why);
         }
         if (why != null) {
             key.cancel();
@@ -92,7 +97,7 @@ final class StubConnectionReader implements NioTask<SocketChannel> {
         frames.clear();
         ended.accept(why);
         if (own != null) {
-            own.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+            own.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
     }
 }

@@ -81,11 +81,7 @@ final class SharedRegion {
 
     /** A direct little-endian view of [offset, offset + length), mapping the grown file when needed. */
     ByteBuffer slice(long offset, int length) throws IOException {
-        MappedByteBuffer current = mapped;
-        if (current == null || offset + length > current.capacity()) {
-            current = remap(offset + length);
-        }
-        return current.slice((int) offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        return mapping(offset + length).slice((int) offset, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**

@@ -53,9 +53,9 @@ final class StubExecuteChannel implements PythonWorkers.IdleWork {
                 readAvailable();
                 message = next();
             }
-            while (message != null && !coroutines.any()) {
+            while (message != null) {
                 handler.accept(message);
-                message = coroutines.any() ? null : next();
+                message = coroutines.any() ? null : next(); // a coroutine that awaits holds the rest back
             }
         } catch (IOException e) {
             // The server is gone or broke the channel: the control connection's end stops the stub; until then

@@ -33,7 +33,7 @@ final class StubForwarder implements BorderCallbacks {
     private final StubModelControl modelControl = new StubModelControl(this);
     /** The output region's allocator; null without shared memory. */
     private volatile RegionAllocator outputs;
-
+    /** Non-decoupled coroutines still awaiting: the execute channel holds the next batch meanwhile. */
     private final PendingCoroutines coroutines;
 
     StubForwarder(StubChannel channel, PendingCoroutines coroutines) {
